@@ -1,0 +1,130 @@
+# CloudPAM — build, run, test, bench.
+#
+# Sources are found by wildcard: a new app/<layer>/x.c joins the library,
+# a new t/unit/x.c becomes a unit test, a new t/fuzz/x.c a fuzz target.
+# The two user-facing commands are `make run` and `make test` (README.md).
+
+CC      ?= cc
+CLANG   ?= clang
+PKGS    := json-c sqlite3 libcrypto
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wno-format-nonliteral
+DEFS    := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+           -DCLOUDPAM_VERSION='"$(VERSION)"' -DCLOUDPAM_REVISION='"$(GIT_REV)"'
+OPT     ?= -O2 -g
+HARDEN  := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS  := -std=c11 $(WARN) $(DEFS) $(OPT) -Iapp -Ibuild/gen $(PKG_CFLAGS)
+LDLIBS  = -lfcgi $(PKG_LIBS) -lm
+
+B       ?= build
+BUILD_CFLAGS := $(CFLAGS) $(HARDEN) -MMD -MP
+BUILD_LDFLAGS := -pie -Wl,-z,relro,-z,now
+
+LIB_SRC := $(sort $(filter-out app/cmd/%,$(wildcard app/*/*.c)))
+CMD_SRC := $(sort $(filter-out app/cmd/collector%,$(wildcard app/cmd/*.c)))
+GEN_SRC := $(B)/gen/migrations.c
+UNIT_SRC := $(sort $(wildcard t/unit/*.c))
+FUZZ_SRC := $(sort $(wildcard t/fuzz/*.c))
+
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/migrations.o
+CMD_OBJ := $(CMD_SRC:%.c=$(B)/%.o)
+UNIT_BIN := $(UNIT_SRC:t/unit/%.c=$(B)/t/unit/%.t)
+FUZZ_BIN := $(FUZZ_SRC:t/fuzz/%.c=$(B)/fuzz/%)
+
+.PHONY: all deps run stop test unit bench asan fuzz lint format clean \
+        test-build migrate
+
+all: $(B)/cloudpam
+
+$(B)/cloudpam: $(CMD_OBJ) $(B)/libcloudpam.a
+	$(CC) $(BUILD_LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libcloudpam.a $(LDLIBS)
+
+$(B)/libcloudpam.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BUILD_CFLAGS) -c -o $@ $<
+
+# Migrations are compiled into the binary, so a binary always knows which
+# schema versions it understands (and refuses a newer database).
+$(B)/gen/migrations.c: $(sort $(wildcard sql/sqlite/*.sql)) t/tools/embed-sql.sh
+	@mkdir -p $(dir $@)
+	sh t/tools/embed-sql.sh sqlite sql/sqlite/*.sql > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/migrations.o: $(B)/gen/migrations.c
+	$(CC) $(BUILD_CFLAGS) -c -o $@ $<
+
+$(B)/t/unit/%.t: t/unit/%.c t/unit/tap.h $(B)/libcloudpam.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BUILD_CFLAGS) -It -o $@ $< $(B)/libcloudpam.a $(LDLIBS)
+
+test-build: $(B)/cloudpam $(UNIT_BIN)
+
+# --- fuzzing: libFuzzer with Debian's clang, sanitizers on -------------
+FUZZ_CFLAGS := -std=c11 $(DEFS) -g -O1 -Iapp -Ibuild/gen $(PKG_CFLAGS) \
+               -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_OBJ := $(LIB_SRC:%.c=$(B)/fuzzobj/%.o)
+FUZZ_SECONDS ?= 60
+
+$(B)/fuzzobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/fuzzobj/gen/migrations.o: $(B)/gen/migrations.c
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(B)/fuzz/%: t/fuzz/%.c $(FUZZ_OBJ) $(B)/fuzzobj/gen/migrations.o
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) \
+	    $(B)/fuzzobj/gen/migrations.o $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+	    n=$$(basename $$f); mkdir -p $(B)/corpus/$$n; \
+	    echo "fuzz $$n for $(FUZZ_SECONDS) s"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 \
+	        -artifact_prefix=$(B)/ $(B)/corpus/$$n t/fuzz/corpus/$$n \
+	        2>$(B)/fuzz-$$n.log || { tail -40 $(B)/fuzz-$$n.log; exit 1; }; \
+	done
+
+# --- sanitizers: the same sources, ASan + UBSan, unit and HTTP tests --
+asan:
+	$(MAKE) B=build/asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	    BUILD_LDFLAGS="-fsanitize=address,undefined" HARDEN="-fPIE" test-build
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 CLOUDPAM_BUILD=build/asan \
+	    prove -I t/lib --formatter TAP::Formatter::CloudPAM -j2 \
+	    build/asan/t/unit/*.t t/api/*.t
+
+# --- everyday commands ------------------------------------------------
+deps:
+	@sh t/tools/deps.sh
+
+run: deps all
+	@sh t/tools/run.sh
+
+lint:
+	@clang-format --dry-run --Werror $$(find app t/unit t/fuzz -name '*.[ch]')
+
+format:
+	clang-format -i $$(find app t/unit t/fuzz -name '*.[ch]')
+
+test: deps test-build
+	@sh t/tools/test.sh
+
+bench: deps all
+	@sh t/bench/bench.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
