@@ -31,7 +31,8 @@ GEN_SRC := $(B)/gen/migrations.c
 UNIT_SRC := $(sort $(wildcard t/unit/*.c))
 FUZZ_SRC := $(sort $(wildcard t/fuzz/*.c))
 
-LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(B)/gen/migrations.o
+GEN_OBJ := $(B)/gen/migrations.o $(B)/gen/openapi.o
+LIB_OBJ := $(LIB_SRC:%.c=$(B)/%.o) $(GEN_OBJ)
 CMD_OBJ := $(CMD_SRC:%.c=$(B)/%.o)
 UNIT_BIN := $(UNIT_SRC:t/unit/%.c=$(B)/t/unit/%.t)
 FUZZ_BIN := $(FUZZ_SRC:t/fuzz/%.c=$(B)/fuzz/%)
@@ -58,8 +59,12 @@ $(B)/gen/migrations.c: $(sort $(wildcard sql/sqlite/*.sql)) t/tools/embed-sql.sh
 	@mkdir -p $(dir $@)
 	sh t/tools/embed-sql.sh sqlite sql/sqlite/*.sql > $@.tmp && mv $@.tmp $@
 
-$(B)/gen/migrations.o: $(B)/gen/migrations.c
-	$(CC) $(BUILD_CFLAGS) -c -o $@ $<
+$(B)/gen/openapi.c: docs/openapi.yaml t/tools/embed-text.sh
+	@mkdir -p $(dir $@)
+	sh t/tools/embed-text.sh cloudpam_openapi_yaml docs/openapi.yaml > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/%.o: $(B)/gen/%.c
+	$(CC) $(BUILD_CFLAGS) -Wno-missing-variable-declarations -c -o $@ $<
 
 $(B)/t/unit/%.t: t/unit/%.c t/unit/tap.h $(B)/libcloudpam.a
 	@mkdir -p $(dir $@)
@@ -77,14 +82,16 @@ $(B)/fuzzobj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)/fuzzobj/gen/migrations.o: $(B)/gen/migrations.c
+FUZZ_GEN := $(B)/fuzzobj/gen/migrations.o $(B)/fuzzobj/gen/openapi.o
+
+$(B)/fuzzobj/gen/%.o: $(B)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -c -o $@ $<
 
-$(B)/fuzz/%: t/fuzz/%.c $(FUZZ_OBJ) $(B)/fuzzobj/gen/migrations.o
+$(B)/fuzz/%: t/fuzz/%.c $(FUZZ_OBJ) $(FUZZ_GEN)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_OBJ) \
-	    $(B)/fuzzobj/gen/migrations.o $(LDLIBS)
+	    $(FUZZ_GEN) $(LDLIBS)
 
 fuzz-build: $(FUZZ_BIN)
 
@@ -110,7 +117,7 @@ deps:
 	@sh t/tools/deps.sh
 
 run: deps all
-	@sh t/tools/run.sh
+	@bash t/tools/run.sh
 
 lint:
 	@clang-format --dry-run --Werror $$(find app t/unit t/fuzz -name '*.[ch]')

@@ -1,0 +1,30 @@
+/*
+ * routes.c: every route of CloudPAM in one table.
+ *
+ * The order matters only where two patterns match the same path: the
+ * first wins.  Each route names the permission it needs ("" for public
+ * endpoints); the identity work checks it before the handler runs.
+ */
+#include "cmd/routes.h"
+
+#include "api/health.h"
+#include "ui/home.h"
+#include "ui/search.h"
+#include "ui/theme.h"
+
+#define GET WEB_M(WEB_GET)
+#define POST WEB_M(WEB_POST)
+
+const struct web_route cloudpam_routes[] = {
+	{ GET, "/", ui_home, WEB_ROUTE_PAGE, "" },
+	{ GET, "/search", ui_search, WEB_ROUTE_PAGE, "" },
+	{ POST, "/theme", ui_theme_set, WEB_ROUTE_PAGE, "" },
+	{ GET, "/healthz", api_healthz, WEB_ROUTE_API, "" },
+	{ GET, "/readyz", api_readyz, WEB_ROUTE_API, "" },
+	{ GET, "/metrics", api_metrics, WEB_ROUTE_API, "" },
+	{ GET, "/api/v1/status", api_status, WEB_ROUTE_API, "" },
+	{ GET, "/api/v1/openapi.yaml", api_openapi, WEB_ROUTE_API, "" },
+};
+
+const size_t cloudpam_nroutes =
+    sizeof(cloudpam_routes) / sizeof(cloudpam_routes[0]);

@@ -1,0 +1,374 @@
+/*
+ * sqlite.c: the SQLite backend of store.h.
+ *
+ * A connection is opened in WAL mode with foreign keys on and a busy
+ * timeout, so readers never block the writer and a writer waits for
+ * another instead of failing at once.  Statements are prepared once per
+ * connection from the table below, indexed by enum stmt.
+ */
+#include "store/store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "lib/log.h"
+#include "lib/metrics.h"
+#include "store/migrations.h"
+
+enum stmt {
+	STMT_SCHEMA_CURRENT,
+	STMT_SCHEMA_RECORD,
+	STMT_SCHEMA_APPLIED_AT,
+	STMT_SETTING_GET,
+	STMT__MAX
+};
+
+static const char *const stmt_sql[STMT__MAX] = {
+	/* STMT_SCHEMA_CURRENT */
+	"SELECT coalesce(max(version), 0), count(*) FROM schema_migrations",
+	/* STMT_SCHEMA_RECORD */
+	"INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+	/* STMT_SCHEMA_APPLIED_AT */
+	"SELECT applied_at FROM schema_migrations WHERE version = ?1",
+	/* STMT_SETTING_GET */
+	"SELECT value FROM settings WHERE key = ?1",
+};
+
+struct store {
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *stmts[STMT__MAX];
+	struct store_options opt;
+};
+
+static const char migrations_table_sql[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY NOT NULL,"
+    " name TEXT NOT NULL,"
+    " applied_at TEXT NOT NULL"
+    "  DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))";
+
+/* Map an SQLite result code onto err, logging the detail. */
+static int
+db_fail(struct store *st, struct err *err, const char *what)
+{
+	int code = sqlite3_extended_errcode(st->db);
+
+	metrics_database_error();
+	log_msg(LOG_LEVEL_ERROR, "sqlite: %s: %s (code %d)", what,
+	    sqlite3_errmsg(st->db), code);
+	switch (code & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return err_set(err, 503, "database_busy",
+		    "the database is busy; retry shortly");
+	case SQLITE_CANTOPEN:
+	case SQLITE_IOERR:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return err_set(err, 503, "database_unavailable",
+		    "the database cannot be read");
+	default:
+		return err_set(err, 500, "database", "database error");
+	}
+}
+
+static sqlite3_stmt *
+stmt_get(struct store *st, enum stmt id, struct err *err)
+{
+	sqlite3_stmt *s = st->stmts[id];
+
+	if (s == NULL) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
+			SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+			db_fail(st, err, "prepare");
+			return NULL;
+		}
+		st->stmts[id] = s;
+	}
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+static int
+exec_sql(struct store *st, const char *sql, struct err *err)
+{
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(st, err, "exec");
+	return 0;
+}
+
+static int
+configure(struct store *st, struct err *err)
+{
+	sqlite3_busy_timeout(st->db, st->opt.busy_timeout_ms);
+	sqlite3_extended_result_codes(st->db, 1);
+	if (exec_sql(st, "PRAGMA foreign_keys = ON", err) == -1)
+		return -1;
+	if (st->opt.readonly)
+		return 0;
+	if (exec_sql(st, "PRAGMA journal_mode = WAL", err) == -1 ||
+	    exec_sql(st, "PRAGMA synchronous = NORMAL", err) == -1)
+		return -1;
+	return 0;
+}
+
+struct store *
+store_open(const char *url, const struct store_options *opt,
+    struct err *err)
+{
+	struct store *st;
+	int flags;
+
+	if (strncmp(url, "sqlite:", 7) != 0 || url[7] == '\0') {
+		err_set(err, 500, "config",
+		    "unsupported database URL (expected sqlite:PATH)");
+		return NULL;
+	}
+	st = calloc(1, sizeof(*st));
+	if (st == NULL || (st->path = strdup(url + 7)) == NULL) {
+		free(st);
+		err_set(err, 500, "internal", "out of memory");
+		return NULL;
+	}
+	st->opt = *opt;
+	flags = opt->readonly ? SQLITE_OPEN_READONLY
+			      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(st->path, &st->db, flags | SQLITE_OPEN_NOMUTEX,
+		NULL) != SQLITE_OK) {
+		err_set(err, 503, "database_unavailable",
+		    "cannot open database %s: %s", st->path,
+		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		store_free(st);
+		return NULL;
+	}
+	if (configure(st, err) == -1) {
+		store_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+void
+store_free(struct store *st)
+{
+	int i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < STMT__MAX; i++)
+		sqlite3_finalize(st->stmts[i]);
+	sqlite3_close(st->db);
+	free(st->path);
+	free(st);
+}
+
+const char *
+store_backend(const struct store *st)
+{
+	(void)st;
+	return "sqlite";
+}
+
+static int
+known_version(void)
+{
+	int i, v = 0;
+
+	for (i = 0; store_migrations_sqlite[i].sql != NULL; i++)
+		v = store_migrations_sqlite[i].version;
+	return v;
+}
+
+static int
+has_migrations_table(struct store *st, int *yes, struct err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	/* Not in the statement table: it runs before the schema exists. */
+	if (sqlite3_prepare_v2(st->db,
+		"SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+		"name = 'schema_migrations'",
+		-1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "schema lookup");
+	rc = sqlite3_step(s);
+	*yes = rc == SQLITE_ROW;
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, err, "schema lookup");
+	return 0;
+}
+
+int
+store_schema(struct store *st, struct store_schema *out, struct err *err)
+{
+	sqlite3_stmt *s;
+	int exists = 0, rc;
+
+	out->current = 0;
+	out->applied = 0;
+	out->known = known_version();
+	if (has_migrations_table(st, &exists, err) == -1)
+		return -1;
+	if (!exists)
+		return 0;
+	if ((s = stmt_get(st, STMT_SCHEMA_CURRENT, err)) == NULL)
+		return -1;
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW)
+		return db_fail(st, err, "schema version");
+	out->current = sqlite3_column_int(s, 0);
+	out->applied = sqlite3_column_int(s, 1);
+	sqlite3_reset(s);
+	return 0;
+}
+
+static int
+migration_apply(struct store *st, const struct store_migration *m,
+    struct err *err)
+{
+	sqlite3_stmt *s;
+
+	if (exec_sql(st, "BEGIN IMMEDIATE", err) == -1)
+		return -1;
+	if (sqlite3_exec(st->db, m->sql, NULL, NULL, NULL) != SQLITE_OK) {
+		log_msg(LOG_LEVEL_ERROR, "migration %04d_%s failed: %s",
+		    m->version, m->name, sqlite3_errmsg(st->db));
+		err_set(err, 500, "migration", "migration %04d_%s failed: %s",
+		    m->version, m->name, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	if ((s = stmt_get(st, STMT_SCHEMA_RECORD, err)) == NULL)
+		goto fail;
+	sqlite3_bind_int(s, 1, m->version);
+	sqlite3_bind_text(s, 2, m->name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		db_fail(st, err, "record migration");
+		goto fail;
+	}
+	sqlite3_reset(s);
+	if (exec_sql(st, "COMMIT", err) == -1)
+		goto fail;
+	log_fields(LOG_LEVEL_INFO, "migration applied", "name", m->name, NULL);
+	return 0;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int
+store_migrate_up(struct store *st, int *applied, struct err *err)
+{
+	struct store_schema schema;
+	int i;
+
+	*applied = 0;
+	if (exec_sql(st, migrations_table_sql, err) == -1 ||
+	    store_schema(st, &schema, err) == -1)
+		return -1;
+	if (schema.current > schema.known)
+		return err_set(err, 500, "schema_newer",
+		    "the database is at schema version %d but this binary "
+		    "knows only up to %d; upgrade cloudpam",
+		    schema.current, schema.known);
+	for (i = 0; store_migrations_sqlite[i].sql != NULL; i++) {
+		if (store_migrations_sqlite[i].version <= schema.current)
+			continue;
+		if (migration_apply(st, &store_migrations_sqlite[i], err) == -1)
+			return -1;
+		(*applied)++;
+	}
+	return 0;
+}
+
+int
+store_migration_applied_at(struct store *st, int version,
+    struct arena *arena, char **applied_at, struct err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*applied_at = NULL;
+	if ((s = stmt_get(st, STMT_SCHEMA_APPLIED_AT, err)) == NULL)
+		return -1;
+	sqlite3_bind_int(s, 1, version);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*applied_at = arena_strdup(arena,
+		    (const char *)sqlite3_column_text(s, 0));
+	else if (rc != SQLITE_DONE)
+		return db_fail(st, err, "migration lookup");
+	sqlite3_reset(s);
+	return 0;
+}
+
+int
+store_check_ready(struct store *st, struct err *err)
+{
+	struct store_options opt = { 1000, 1 };
+	struct store_schema schema;
+	struct store *probe;
+	char url[4096];
+
+	/*
+	 * This connection may hold the file open long after it became
+	 * unreadable or was replaced; a fresh read-only connection sees
+	 * what a restarted worker would.
+	 */
+	if (access(st->path, F_OK) == -1)
+		return err_set(err, 503, "database_unavailable",
+		    "the database file is missing");
+	snprintf(url, sizeof(url), "sqlite:%s", st->path);
+	probe = store_open(url, &opt, err);
+	if (probe == NULL || store_schema(probe, &schema, err) == -1) {
+		store_free(probe);
+		return err_set(err, 503, "database_unavailable",
+		    "the database cannot be read");
+	}
+	store_free(probe);
+	if (store_schema(st, &schema, err) == -1)
+		return err_set(err, 503, "database_unavailable",
+		    "the database cannot be read");
+	if (schema.current < schema.known)
+		return err_set(err, 503, "migrations_pending",
+		    "the database is at schema version %d of %d; run "
+		    "`cloudpam migrate up`",
+		    schema.current, schema.known);
+	if (schema.current > schema.known)
+		return err_set(err, 503, "schema_newer",
+		    "the database schema (%d) is newer than this binary (%d)",
+		    schema.current, schema.known);
+	return 0;
+}
+
+int
+store_setting_get(struct store *st, const char *key, struct arena *arena,
+    char **value, struct err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*value = NULL;
+	if ((s = stmt_get(st, STMT_SETTING_GET, err)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*value = arena_strdup(arena,
+		    (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_fail(st, err, "setting");
+	if (rc == SQLITE_ROW && *value == NULL)
+		return err_set(err, 500, "internal", "out of memory");
+	return 0;
+}

@@ -1,0 +1,131 @@
+/*
+ * page.c: layout data and page rendering.
+ *
+ * Navigation lists only what is built: UI.md says items whose feature is
+ * not there yet are absent, never dead links.
+ */
+#include "ui/page.h"
+
+#include <string.h>
+
+#include "api/app.h"
+#include "lib/log.h"
+
+struct nav_item {
+	const char *group;
+	const char *label;
+	const char *href;
+	const char *section;
+};
+
+static const struct nav_item nav_items[] = {
+	{ "Plan", "Dashboard", "/", "home" },
+	{ "Plan", "Search", "/search", "search" },
+};
+
+static struct json_object *
+nav_json(const char *section)
+{
+	struct json_object *groups = json_object_new_array();
+	struct json_object *group = NULL, *items = NULL, *item;
+	const char *current = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(nav_items) / sizeof(nav_items[0]); i++) {
+		if (current == NULL || strcmp(current, nav_items[i].group)) {
+			current = nav_items[i].group;
+			group = json_object_new_object();
+			items = json_object_new_array();
+			json_object_object_add(group, "label",
+			    json_object_new_string(current));
+			json_object_object_add(group, "items", items);
+			json_object_array_add(groups, group);
+		}
+		item = json_object_new_object();
+		json_object_object_add(item, "label",
+		    json_object_new_string(nav_items[i].label));
+		json_object_object_add(item, "href",
+		    json_object_new_string(nav_items[i].href));
+		json_object_object_add(item, "active",
+		    json_object_new_boolean(
+			strcmp(section, nav_items[i].section) == 0));
+		json_object_array_add(items, item);
+	}
+	return groups;
+}
+
+/* The theme from the cookie; anything unknown is "system". */
+static const char *
+theme_of(const struct web_req *req)
+{
+	const char *t = web_cookie(req, "theme");
+
+	if (t != NULL && (strcmp(t, "light") == 0 || strcmp(t, "dark") == 0))
+		return t;
+	return "system";
+}
+
+static void
+add_layout(struct web_req *req, struct json_object *data, const char *title,
+    const char *section)
+{
+	struct app *app = req->app;
+	struct json_object *o;
+	const char *q = web_query(req, "q");
+
+	o = json_object_new_object();
+	json_object_object_add(o, "name", json_object_new_string("CloudPAM"));
+	json_object_object_add(o, "version",
+	    json_object_new_string(CLOUDPAM_VERSION));
+	json_object_object_add(o, "revision",
+	    json_object_new_string(CLOUDPAM_REVISION));
+	json_object_object_add(data, "app", o);
+	o = json_object_new_object();
+	json_object_object_add(o, "title", json_object_new_string(title));
+	json_object_object_add(data, "page", o);
+	o = json_object_new_object();
+	json_object_object_add(o, "css",
+	    json_object_new_string(app->asset_css));
+	json_object_object_add(o, "js", json_object_new_string(app->asset_js));
+	json_object_object_add(o, "icon",
+	    json_object_new_string(app->asset_icon));
+	json_object_object_add(data, "asset", o);
+	json_object_object_add(data, "theme",
+	    json_object_new_string(theme_of(req)));
+	json_object_object_add(data, "theme_is_light",
+	    json_object_new_boolean(strcmp(theme_of(req), "light") == 0));
+	json_object_object_add(data, "theme_is_dark",
+	    json_object_new_boolean(strcmp(theme_of(req), "dark") == 0));
+	json_object_object_add(data, "nav", nav_json(section));
+	json_object_object_add(data, "q", json_object_new_string(q ? q : ""));
+	json_object_object_add(data, "request_id",
+	    json_object_new_string(req->request_id ? req->request_id : ""));
+	json_object_object_add(data, "return_to",
+	    json_object_new_string(req->raw_path));
+}
+
+int
+ui_page_render(struct web_req *req, struct web_resp *resp, int status,
+    const char *template_name, const char *title, const char *section,
+    struct json_object *data)
+{
+	struct app *app = req->app;
+	struct err err = ERR_INIT;
+
+	if (data == NULL)
+		data = json_object_new_object();
+	add_layout(req, data, title, section);
+	buf_reset(resp->body);
+	if (template_set_render(app->templates, template_name, data,
+		resp->body, &err) == -1) {
+		json_object_put(data);
+		log_msg(LOG_LEVEL_ERROR, "render %s: %s", template_name,
+		    err.message);
+		return web_text(resp, 500, "text/plain; charset=utf-8",
+		    "internal error\n");
+	}
+	json_object_put(data);
+	resp->status = status;
+	resp->content_type = "text/html; charset=utf-8";
+	return 0;
+}

@@ -1,0 +1,230 @@
+package CloudPAM::Test;
+
+# CloudPAM::Test: a real CloudPAM for one test file.
+#
+#   my $cp = CloudPAM::Test->start(workers => 2);
+#   my $res = $cp->get('/healthz');
+#   $cp->stop;                      # also done when $cp goes away
+#
+# start() makes a fresh folder, migrates a fresh SQLite database, starts
+# `cloudpam serve` (its own supervisor and workers) on a unix socket and an
+# nginx of its own on a free loopback port, and waits until /healthz
+# answers through nginx.  Everything runs as in production; nothing is
+# mocked.
+
+use strict;
+use warnings;
+use File::Temp qw(tempdir);
+use File::Path qw(remove_tree);
+use Cwd qw(getcwd abs_path);
+use HTTP::Tiny;
+use IO::Socket::INET;
+use JSON::PP;
+use POSIX qw(:sys_wait_h);
+use Time::HiRes qw(sleep time);
+
+our $TOP = abs_path(getcwd());
+our $BUILD = $ENV{CLOUDPAM_BUILD} // 'build';
+our $BIN = "$TOP/$BUILD/cloudpam";
+
+sub free_port {
+	my $s = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1',
+	    LocalPort => 0, Proto => 'tcp', ReuseAddr => 1) or die "socket: $!";
+	my $port = $s->sockport;
+	close $s;
+	return $port;
+}
+
+sub run_quiet {
+	my (@cmd) = @_;
+	my $out = `@cmd 2>&1`;
+	return ($? >> 8, $out);
+}
+
+sub start {
+	my ($class, %opt) = @_;
+	my $self = bless {
+		workers => $opt{workers} // 2,
+		env => $opt{env} // {},
+		args => $opt{args} // [],
+		user => $opt{user},
+	}, $class;
+	$self->{dir} = tempdir('cloudpam-test-XXXXXX', TMPDIR => 1,
+	    CLEANUP => 0);
+	chmod 0755, $self->{dir};
+	$self->{db} = "$self->{dir}/cloudpam.db";
+	$self->{sock} = "$self->{dir}/cloudpam.sock";
+	$self->{log} = "$self->{dir}/log/cloudpam.log";
+	$self->{port} = free_port();
+	$self->{url} = "http://127.0.0.1:$self->{port}";
+	mkdir "$self->{dir}/log";
+	my ($rc, $out) = run_quiet($BIN, 'migrate', 'up', '--database-url',
+	    "sqlite:$self->{db}");
+	die "migrate failed: $out" if $rc;
+	if (defined $self->{user}) {
+		my (undef, undef, $uid, $gid) = getpwnam($self->{user});
+		chown $uid, $gid, $self->{dir}, $self->{db};
+	}
+	$self->start_pool;
+	$self->start_nginx;
+	$self->wait_ready;
+	return $self;
+}
+
+sub start_pool {
+	my ($self) = @_;
+	my @cmd = ($BIN, 'serve', '--listen', "unix:$self->{sock}",
+	    '--workers', $self->{workers}, '--socket-mode', '0666',
+	    '--database-url', "sqlite:$self->{db}",
+	    '--template-dir', "$TOP/templates", '--static-dir', "$TOP/static",
+	    '--log-file', $self->{log}, @{ $self->{args} });
+	push @cmd, '--user', $self->{user} if defined $self->{user};
+	my $pid = fork // die "fork: $!";
+	if ($pid == 0) {
+		$ENV{$_} = $self->{env}{$_} for keys %{ $self->{env} };
+		open STDOUT, '>>', "$self->{dir}/log/pool.out";
+		open STDERR, '>>', "$self->{dir}/log/pool.out";
+		exec @cmd or die "exec: $!";
+	}
+	$self->{pool_pid} = $pid;
+}
+
+sub start_nginx {
+	my ($self) = @_;
+	my $user = $> == 0 ? 'nobody nogroup' : scalar getpwuid($>);
+	system('sh', "$TOP/t/tools/nginx-conf.sh", $self->{dir},
+	    "127.0.0.1:$self->{port}", "unix:$self->{sock}", "$TOP/static",
+	    $user) == 0 or die "nginx-conf failed";
+	open my $fh, '>', "$self->{dir}/bench-static.json";
+	print $fh '{"status":"ok"}', "\n";
+	close $fh;
+	my $pid = fork // die "fork: $!";
+	if ($pid == 0) {
+		open STDOUT, '>>', "$self->{dir}/log/nginx.out";
+		open STDERR, '>>', "$self->{dir}/log/nginx.out";
+		exec 'nginx', '-c', "$self->{dir}/nginx.conf", '-p', $self->{dir},
+		    '-e', "$self->{dir}/log/nginx-error.log" or die "exec: $!";
+	}
+	$self->{nginx_pid} = $pid;
+}
+
+sub wait_ready {
+	my ($self, $timeout) = @_;
+	my $deadline = time + ($timeout // 20);
+	my $http = HTTP::Tiny->new(timeout => 2);
+	while (time < $deadline) {
+		my $res = $http->get("$self->{url}/healthz");
+		return 1 if $res->{status} == 200;
+		die "cloudpam serve exited early:\n" . $self->log_tail
+		    if waitpid($self->{pool_pid}, WNOHANG) > 0;
+		sleep 0.05;
+	}
+	die "CloudPAM did not become ready:\n" . $self->log_tail;
+}
+
+sub log_tail {
+	my ($self) = @_;
+	my $text = '';
+	for my $f ("$self->{dir}/log/pool.out", $self->{log},
+	    "$self->{dir}/log/nginx-error.log") {
+		next unless -f $f;
+		open my $fh, '<', $f or next;
+		my @lines = <$fh>;
+		splice @lines, 0, @lines - 20 if @lines > 20;
+		$text .= "== $f\n" . join('', @lines);
+	}
+	return $text;
+}
+
+sub url { $_[0]{url} . ($_[1] // '') }
+sub dir { $_[0]{dir} }
+sub db { $_[0]{db} }
+sub pool_pid { $_[0]{pool_pid} }
+
+sub http {
+	my ($self) = @_;
+	$self->{http} //= HTTP::Tiny->new(timeout => 10, max_redirect => 0,
+	    agent => 'cloudpam-test');
+	return $self->{http};
+}
+
+sub request {
+	my ($self, $method, $path, %opt) = @_;
+	my %args;
+	$args{headers} = $opt{headers} if $opt{headers};
+	if (exists $opt{json}) {
+		$args{content} = ref $opt{json}
+		    ? JSON::PP->new->canonical->encode($opt{json}) : $opt{json};
+		$args{headers}{'Content-Type'} //= 'application/json';
+	} elsif (exists $opt{form}) {
+		$args{content} = $self->http->www_form_urlencode($opt{form});
+		$args{headers}{'Content-Type'} =
+		    'application/x-www-form-urlencoded';
+	} elsif (exists $opt{body}) {
+		$args{content} = $opt{body};
+	}
+	return $self->http->request($method, $self->url($path), \%args);
+}
+
+sub get { my ($self, $path, %opt) = @_; $self->request('GET', $path, %opt) }
+sub post { my ($self, $path, %opt) = @_; $self->request('POST', $path, %opt) }
+
+# Decode a JSON body; undef when it is not JSON.
+sub json {
+	my ($class, $res) = @_;
+	my $obj = eval { JSON::PP->new->decode($res->{content}) };
+	return $obj;
+}
+
+# Worker pids: the children of the supervisor.
+sub worker_pids {
+	my ($self) = @_;
+	my @pids;
+	opendir my $d, '/proc' or return ();
+	for my $p (grep { /^\d+$/ } readdir $d) {
+		open my $fh, '<', "/proc/$p/stat" or next;
+		my $stat = <$fh>;
+		next unless defined $stat && $stat =~ /\)\s+\S+\s+(\d+)/;
+		push @pids, $p + 0 if $1 == $self->{pool_pid};
+	}
+	return sort { $a <=> $b } @pids;
+}
+
+sub rss_kb {
+	my ($class, $pid) = @_;
+	open my $fh, '<', "/proc/$pid/status" or return undef;
+	while (<$fh>) {
+		return $1 if /^VmRSS:\s+(\d+)/;
+	}
+	return undef;
+}
+
+sub stop {
+	my ($self) = @_;
+	return if $self->{stopped}++;
+	if ($self->{nginx_pid}) {
+		kill 'QUIT', $self->{nginx_pid};
+		$self->reap($self->{nginx_pid}, 10);
+	}
+	if ($self->{pool_pid}) {
+		kill 'TERM', $self->{pool_pid};
+		$self->reap($self->{pool_pid}, 40);
+	}
+	remove_tree($self->{dir}) unless $ENV{CLOUDPAM_KEEP};
+}
+
+sub reap {
+	my ($self, $pid, $timeout) = @_;
+	my $deadline = time + $timeout;
+	while (time < $deadline) {
+		return $? if waitpid($pid, WNOHANG) > 0;
+		sleep 0.02;
+	}
+	kill 'KILL', $pid;
+	waitpid($pid, 0);
+	return -1;
+}
+
+sub DESTROY { $_[0]->stop }
+
+1;
