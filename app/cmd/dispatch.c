@@ -98,11 +98,12 @@ route_and_run(struct app *app, struct web_req *req, struct web_resp *resp,
 	struct err err = ERR_INIT;
 	struct buf allow = BUF_INIT;
 	unsigned allowed;
-	int api = web_path_is_api(req->path);
+	int api;
 
 	switch (web_route_match(app->routes, app->nroutes, req, &route,
 	    &allowed)) {
 	case WEB_MATCH_NOT_FOUND:
+		api = web_path_is_api(req->path);
 		req->route_index = METRICS_ROUTES_MAX - 1;
 		err_set(&err, 404, "not_found", "no such page: %s",
 		    req->raw_path);
@@ -119,7 +120,7 @@ route_and_run(struct app *app, struct web_req *req, struct web_resp *resp,
 		buf_free(&allow);
 		err_set(&err, 405, "method_not_allowed",
 		    "%s is not allowed here", req->method_name);
-		answer_error(req, resp, &err, api);
+		answer_error(req, resp, &err, route->kind == WEB_ROUTE_API);
 		return;
 	default:
 		break;
@@ -173,7 +174,8 @@ dispatch_request(struct app *app, struct dispatch_state *ds,
 	web_response_init(&resp, ds->arena, &ds->body, req.request_id);
 	if (parsed == -1) {
 		req.route_index = METRICS_ROUTES_MAX - 1;
-		answer_error(&req, &resp, &err, web_path_is_api(req.path));
+		answer_error(&req, &resp, &err,
+		    web_route_is_api(app->routes, app->nroutes, &req));
 	} else {
 		route_and_run(app, &req, &resp, io);
 	}

@@ -8,12 +8,14 @@
 #include "cmd/routes.h"
 
 #include "api/health.h"
+#include "api/settings.h"
 #include "ui/home.h"
 #include "ui/search.h"
 #include "ui/theme.h"
 
 #define GET WEB_M(WEB_GET)
 #define POST WEB_M(WEB_POST)
+#define PATCH WEB_M(WEB_PATCH)
 
 const struct web_route cloudpam_routes[] = {
 	{ GET, "/", ui_home, WEB_ROUTE_PAGE, "" },
@@ -24,6 +26,8 @@ const struct web_route cloudpam_routes[] = {
 	{ GET, "/metrics", api_metrics, WEB_ROUTE_API, "" },
 	{ GET, "/api/v1/status", api_status, WEB_ROUTE_API, "" },
 	{ GET, "/api/v1/openapi.yaml", api_openapi, WEB_ROUTE_API, "" },
+	{ GET, "/api/v1/settings", api_settings_get, WEB_ROUTE_API, "" },
+	{ PATCH, "/api/v1/settings", api_settings_patch, WEB_ROUTE_API, "" },
 };
 
 const size_t cloudpam_nroutes =

@@ -25,6 +25,7 @@ enum stmt {
 	STMT_SCHEMA_RECORD,
 	STMT_SCHEMA_APPLIED_AT,
 	STMT_SETTING_GET,
+	STMT_SETTING_SET,
 	STMT__MAX
 };
 
@@ -37,6 +38,10 @@ static const char *const stmt_sql[STMT__MAX] = {
 	"SELECT applied_at FROM schema_migrations WHERE version = ?1",
 	/* STMT_SETTING_GET */
 	"SELECT value FROM settings WHERE key = ?1",
+	/* STMT_SETTING_SET */
+	"INSERT INTO settings (key, value) VALUES (?1, ?2) "
+	"ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+	"updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
 };
 
 struct store {
@@ -370,5 +375,23 @@ store_setting_get(struct store *st, const char *key, struct arena *arena,
 		return db_fail(st, err, "setting");
 	if (rc == SQLITE_ROW && *value == NULL)
 		return err_set(err, 500, "internal", "out of memory");
+	return 0;
+}
+
+int
+store_setting_set(struct store *st, const char *key, const char *value,
+    struct err *err)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if ((s = stmt_get(st, STMT_SETTING_SET, err)) == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return db_fail(st, err, "setting");
 	return 0;
 }

@@ -71,4 +71,8 @@ int store_check_ready(struct store *st, struct err *err);
 int store_setting_get(struct store *st, const char *key,
     struct arena *arena, char **value, struct err *err);
 
+/* Set a value of the settings table (insert or replace). */
+int store_setting_set(struct store *st, const char *key, const char *value,
+    struct err *err);
+
 #endif

@@ -92,10 +92,9 @@ add_layout(struct web_req *req, struct json_object *data, const char *title,
 	json_object_object_add(data, "asset", o);
 	json_object_object_add(data, "theme",
 	    json_object_new_string(theme_of(req)));
-	json_object_object_add(data, "theme_is_light",
-	    json_object_new_boolean(strcmp(theme_of(req), "light") == 0));
-	json_object_object_add(data, "theme_is_dark",
-	    json_object_new_boolean(strcmp(theme_of(req), "dark") == 0));
+	o = json_object_new_object();
+	json_object_object_add(o, theme_of(req), json_object_new_boolean(1));
+	json_object_object_add(data, "theme_is", o);
 	json_object_object_add(data, "nav", nav_json(section));
 	json_object_object_add(data, "q", json_object_new_string(q ? q : ""));
 	json_object_object_add(data, "request_id",

@@ -185,11 +185,22 @@ params_copy(struct web_req *req, char *const *envp, struct err *err)
 	return 0;
 }
 
+/* A parameter straight from envp, before the copy (for error answers). */
+static const char *
+envp_find(char *const *envp, const char *name)
+{
+	size_t n = strlen(name), i;
+
+	for (i = 0; envp[i] != NULL; i++)
+		if (strncmp(envp[i], name, n) == 0 && envp[i][n] == '=')
+			return envp[i] + n + 1;
+	return NULL;
+}
+
 /* The path and query from REQUEST_URI (Apache sends no PATH_INFO). */
 static int
-path_parse(struct web_req *req, struct err *err)
+path_parse(struct web_req *req, const char *uri, struct err *err)
 {
-	const char *uri = web_param(req, "REQUEST_URI");
 	const char *q;
 	char *path;
 
@@ -272,11 +283,16 @@ web_request_parse(struct web_req *req, struct arena *arena,
 	req->query = "";
 	req->content_type = "";
 	req->remote_addr = "";
-	if (params_copy(req, envp, err) == -1)
-		return -1;
-	m = web_param(req, "REQUEST_METHOD");
-	req->method_name = m ? m : "GET";
+	/*
+	 * Method and path first, straight from envp, so that even a request
+	 * refused for its headers is answered in the right form.
+	 */
+	m = envp_find(envp, "REQUEST_METHOD");
+	req->method_name = m && strlen(m) < 16 ? m : "GET";
 	req->method = method_parse(req->method_name);
+	if (path_parse(req, envp_find(envp, "REQUEST_URI"), err) == -1 ||
+	    params_copy(req, envp, err) == -1)
+		return -1;
 	req->remote_addr = web_param(req, "REMOTE_ADDR");
 	if (req->remote_addr == NULL)
 		req->remote_addr = "";
@@ -289,7 +305,7 @@ web_request_parse(struct web_req *req, struct arena *arena,
 	if (id != NULL && web_request_id_valid(id))
 		req->request_id = id;
 	content_type_parse(req);
-	if (path_parse(req, err) == -1 || content_length_parse(req, err) == -1)
+	if (content_length_parse(req, err) == -1)
 		return -1;
 	if (pairs_parse(req, req->query, '&', 1, 0, &req->query_fields,
 		&req->nquery_fields, "query parameters", err) == -1)

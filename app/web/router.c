@@ -97,11 +97,26 @@ web_route_match(const struct web_route *routes, size_t n,
 			req->route_index = i;
 			return WEB_MATCH_FOUND;
 		}
+		if (*route == NULL)
+			*route = &routes[i]; /* its kind shapes the 405 */
 		*allow |= routes[i].methods;
 	}
 	if (*allow & WEB_M(WEB_GET))
 		*allow |= WEB_M(WEB_HEAD);
 	return *allow ? WEB_MATCH_METHOD : WEB_MATCH_NOT_FOUND;
+}
+
+int
+web_route_is_api(const struct web_route *routes, size_t n,
+    struct web_req *req)
+{
+	const struct web_route *route;
+	unsigned allow;
+
+	if (web_route_match(routes, n, req, &route, &allow) !=
+	    WEB_MATCH_NOT_FOUND)
+		return route->kind == WEB_ROUTE_API;
+	return web_path_is_api(req->path);
 }
 
 void

@@ -44,13 +44,21 @@ enum web_match {
 /*
  * Match req's method and path against routes[0..n).  On FOUND the route
  * is returned in *route and its index in req->route_index, with the path
- * parameters filled.  On METHOD, *allow receives the allowed methods.
+ * parameters filled.  On METHOD, *allow receives the allowed methods and
+ * *route the first route whose path matched.
  */
 enum web_match web_route_match(const struct web_route *routes, size_t n,
     struct web_req *req, const struct web_route **route, unsigned *allow);
 
 /* Append "GET, HEAD, POST" for a method mask. */
 void web_allow_string(unsigned methods, struct buf *out);
+
+/*
+ * Whether errors for req should be JSON: its path belongs to an API route,
+ * or (matching none) starts with /api/.
+ */
+int web_route_is_api(const struct web_route *routes, size_t n,
+    struct web_req *req);
 
 /* Whether path looks like an API path ("/api/..."), for error bodies. */
 int web_path_is_api(const char *path);

@@ -154,7 +154,7 @@ sub request {
 	$args{headers} = $opt{headers} if $opt{headers};
 	if (exists $opt{json}) {
 		$args{content} = ref $opt{json}
-		    ? JSON::PP->new->canonical->encode($opt{json}) : $opt{json};
+		    ? JSON::PP->new->utf8->canonical->encode($opt{json}) : $opt{json};
 		$args{headers}{'Content-Type'} //= 'application/json';
 	} elsif (exists $opt{form}) {
 		$args{content} = $self->http->www_form_urlencode($opt{form});
@@ -172,7 +172,7 @@ sub post { my ($self, $path, %opt) = @_; $self->request('POST', $path, %opt) }
 # Decode a JSON body; undef when it is not JSON.
 sub json {
 	my ($class, $res) = @_;
-	my $obj = eval { JSON::PP->new->decode($res->{content}) };
+	my $obj = eval { JSON::PP->new->utf8->decode($res->{content}) };
 	return $obj;
 }
 
