@@ -113,7 +113,7 @@ route_and_run(struct app *app, struct web_req *req, struct web_resp *resp,
 			ui_not_found(req, resp);
 		return;
 	case WEB_MATCH_METHOD:
-		req->route_index = METRICS_ROUTES_MAX - 1;
+		req->route_index = (size_t)(route - app->routes);
 		web_allow_string(allowed, &allow);
 		web_header_set(resp, "Allow",
 		    arena_strdup(req->arena, allow.data ? allow.data : ""));

@@ -9,6 +9,7 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,33 +317,43 @@ store_migration_applied_at(struct store *st, int version,
 	return 0;
 }
 
+/*
+ * Whether the file at path can be opened and starts as an SQLite
+ * database.  A second SQLite connection would not do: inside one process
+ * SQLite shares file descriptors between connections to the same file, so
+ * it could go on reading a file that no longer can be opened.
+ */
+static int
+file_readable(const char *path, struct err *err)
+{
+	static const char magic[16] = "SQLite format 3";
+	char head[16];
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1)
+		return err_set(err, 503, "database_unavailable",
+		    "the database file cannot be opened (%s)",
+		    errno == ENOENT ? "missing" : "permission or I/O error");
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n != (ssize_t)sizeof(head) || memcmp(head, magic, 16) != 0)
+		return err_set(err, 503, "database_unavailable",
+		    "the database file is not an SQLite database");
+	return 0;
+}
+
 int
 store_check_ready(struct store *st, struct err *err)
 {
-	struct store_options opt = { 1000, 1 };
 	struct store_schema schema;
-	struct store *probe;
-	char url[4096];
 
-	/*
-	 * This connection may hold the file open long after it became
-	 * unreadable or was replaced; a fresh read-only connection sees
-	 * what a restarted worker would.
-	 */
-	if (access(st->path, F_OK) == -1)
-		return err_set(err, 503, "database_unavailable",
-		    "the database file is missing");
-	snprintf(url, sizeof(url), "sqlite:%s", st->path);
-	probe = store_open(url, &opt, err);
-	if (probe == NULL || store_schema(probe, &schema, err) == -1) {
-		store_free(probe);
-		return err_set(err, 503, "database_unavailable",
-		    "the database cannot be read");
-	}
-	store_free(probe);
+	if (file_readable(st->path, err) == -1)
+		return -1;
 	if (store_schema(st, &schema, err) == -1)
 		return err_set(err, 503, "database_unavailable",
-		    "the database cannot be read");
+		    "the database does not answer");
 	if (schema.current < schema.known)
 		return err_set(err, 503, "migrations_pending",
 		    "the database is at schema version %d of %d; run "

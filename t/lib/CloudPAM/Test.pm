@@ -48,6 +48,7 @@ sub start {
 		env => $opt{env} // {},
 		args => $opt{args} // [],
 		user => $opt{user},
+		owner => $$,
 	}, $class;
 	$self->{dir} = tempdir('cloudpam-test-XXXXXX', TMPDIR => 1,
 	    CLEANUP => 0);
@@ -225,6 +226,7 @@ sub reap {
 	return -1;
 }
 
-sub DESTROY { $_[0]->stop }
+# Only the process that started it stops it (not forked children).
+sub DESTROY { $_[0]->stop if $_[0]{owner} == $$ }
 
 1;
