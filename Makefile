@@ -37,6 +37,9 @@ CMD_OBJ := $(CMD_SRC:%.c=$(B)/%.o)
 UNIT_BIN := $(UNIT_SRC:t/unit/%.c=$(B)/t/unit/%.t)
 FUZZ_BIN := $(FUZZ_SRC:t/fuzz/%.c=$(B)/fuzz/%)
 
+# Keep intermediate objects (fuzz builds reuse them).
+.SECONDARY:
+
 .PHONY: all deps run stop test unit bench asan fuzz lint format clean \
         test-build migrate
 
@@ -70,7 +73,7 @@ $(B)/t/unit/%.t: t/unit/%.c t/unit/tap.h $(B)/libcloudpam.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BUILD_CFLAGS) -It -o $@ $< $(B)/libcloudpam.a $(LDLIBS)
 
-test-build: $(B)/cloudpam $(UNIT_BIN)
+test-build: $(B)/cloudpam $(UNIT_BIN) $(FUZZ_BIN)
 
 # --- fuzzing: libFuzzer with Debian's clang, sanitizers on -------------
 FUZZ_CFLAGS := -std=c11 $(DEFS) -g -O1 -Iapp -Ibuild/gen $(PKG_CFLAGS) \
@@ -109,7 +112,7 @@ asan:
 	$(MAKE) B=build/asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" \
 	    BUILD_LDFLAGS="-fsanitize=address,undefined" HARDEN="-fPIE" test-build
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 CLOUDPAM_BUILD=build/asan \
-	    prove -I t/lib --formatter TAP::Formatter::CloudPAM -j2 \
+	    PERL5LIB=t/lib prove -I t/lib --formatter TAP::Formatter::CloudPAM -j2 \
 	    build/asan/t/unit/*.t t/api/*.t
 
 # --- everyday commands ------------------------------------------------

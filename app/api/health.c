@@ -36,8 +36,8 @@ api_readyz(struct web_req *req, struct web_resp *resp)
 	}
 	o = json_object_new_object();
 	json_object_object_add(o, "status", json_object_new_string("ready"));
-	json_object_object_add(o, "database",
-	    json_object_new_string(store_backend(app->store)));
+	json_object_object_add(
+	    o, "database", json_object_new_string(store_backend(app->store)));
 	return web_json(resp, 200, o);
 }
 
@@ -64,23 +64,23 @@ api_status(struct web_req *req, struct web_resp *resp)
 	char *name;
 
 	if (store_schema(app->store, &schema, &err) == -1 ||
-	    store_setting_get(app->store, "instance_name", req->arena, &name,
-		&err) == -1)
+	    store_setting_get(
+	        app->store, "instance_name", req->arena, &name, &err) == -1)
 		return web_fail(resp, &err);
 	o = json_object_new_object();
 	db = json_object_new_object();
-	json_object_object_add(o, "name",
-	    json_object_new_string(name ? name : "CloudPAM"));
-	json_object_object_add(o, "version",
-	    json_object_new_string(CLOUDPAM_VERSION));
-	json_object_object_add(o, "revision",
-	    json_object_new_string(CLOUDPAM_REVISION));
-	json_object_object_add(db, "backend",
-	    json_object_new_string(store_backend(app->store)));
-	json_object_object_add(db, "schema_version",
-	    json_object_new_int(schema.current));
-	json_object_object_add(db, "schema_known",
-	    json_object_new_int(schema.known));
+	json_object_object_add(
+	    o, "name", json_object_new_string(name ? name : "CloudPAM"));
+	json_object_object_add(
+	    o, "version", json_object_new_string(CLOUDPAM_VERSION));
+	json_object_object_add(
+	    o, "revision", json_object_new_string(CLOUDPAM_REVISION));
+	json_object_object_add(
+	    db, "backend", json_object_new_string(store_backend(app->store)));
+	json_object_object_add(
+	    db, "schema_version", json_object_new_int(schema.current));
+	json_object_object_add(
+	    db, "schema_known", json_object_new_int(schema.known));
 	json_object_object_add(o, "database", db);
 	return web_json(resp, 200, o);
 }

@@ -21,8 +21,8 @@ answer_settings(struct web_req *req, struct web_resp *resp)
 	struct json_object *o;
 	char *name;
 
-	if (store_setting_get(app->store, "instance_name", req->arena, &name,
-		&err) == -1)
+	if (store_setting_get(
+	        app->store, "instance_name", req->arena, &name, &err) == -1)
 		return web_fail(resp, &err);
 	o = json_object_new_object();
 	json_object_object_add(o, "instance_name",
@@ -49,8 +49,8 @@ api_settings_patch(struct web_req *req, struct web_resp *resp)
 		return web_fail(resp, &err);
 	rc = web_fields_json(body, fields, F__MAX, v, &err);
 	if (rc == 0 && v[F_INSTANCE_NAME].present)
-		rc = store_setting_set(app->store, "instance_name",
-		    v[F_INSTANCE_NAME].s, &err);
+		rc = store_setting_set(
+		    app->store, "instance_name", v[F_INSTANCE_NAME].s, &err);
 	json_object_put(body);
 	if (rc == -1)
 		return web_fail(resp, &err);

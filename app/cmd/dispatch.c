@@ -26,7 +26,7 @@ dispatch_state_init(struct dispatch_state *ds)
 		return -1;
 	if (getrandom(seed, sizeof(seed), 0) != (ssize_t)sizeof(seed)) {
 		unsigned long long fallback = (unsigned long long)getpid() ^
-		    (unsigned long long)time(NULL);
+		                              (unsigned long long)time(NULL);
 		memcpy(seed, &fallback, sizeof(seed));
 	}
 	for (i = 0; i < sizeof(seed); i++)
@@ -54,8 +54,7 @@ now_us(void)
 
 /* Read the whole body announced by CONTENT_LENGTH into the request. */
 static int
-read_body(struct web_req *req, const struct dispatch_io *io,
-    struct err *err)
+read_body(struct web_req *req, const struct dispatch_io *io, struct err *err)
 {
 	size_t want = req->content_length, got = 0;
 	char *data;
@@ -77,8 +76,8 @@ read_body(struct web_req *req, const struct dispatch_io *io,
 }
 
 static void
-answer_error(struct web_req *req, struct web_resp *resp,
-    const struct err *err, int api)
+answer_error(
+    struct web_req *req, struct web_resp *resp, const struct err *err, int api)
 {
 	if (err->status >= 500)
 		log_fields(LOG_LEVEL_ERROR, "request failed", "code", err->code,
@@ -100,13 +99,13 @@ route_and_run(struct app *app, struct web_req *req, struct web_resp *resp,
 	unsigned allowed;
 	int api;
 
-	switch (web_route_match(app->routes, app->nroutes, req, &route,
-	    &allowed)) {
+	switch (
+	    web_route_match(app->routes, app->nroutes, req, &route, &allowed)) {
 	case WEB_MATCH_NOT_FOUND:
 		api = web_path_is_api(req->path);
 		req->route_index = METRICS_ROUTES_MAX - 1;
-		err_set(&err, 404, "not_found", "no such page: %s",
-		    req->raw_path);
+		err_set(
+		    &err, 404, "not_found", "no such page: %s", req->raw_path);
 		if (api)
 			web_fail(resp, &err);
 		else
@@ -141,8 +140,8 @@ write_response(struct dispatch_state *ds, const struct web_req *req,
     struct web_resp *resp, const struct dispatch_io *io)
 {
 	if (resp->body->oom)
-		web_text(resp, 500, "text/plain; charset=utf-8",
-		    "internal error\n");
+		web_text(
+		    resp, 500, "text/plain; charset=utf-8", "internal error\n");
 	buf_reset(&ds->head);
 	web_response_head(resp, &ds->head);
 	if (io->write(io->ctx, ds->head.data, ds->head.len) == -1)
@@ -152,8 +151,8 @@ write_response(struct dispatch_state *ds, const struct web_req *req,
 }
 
 void
-dispatch_request(struct app *app, struct dispatch_state *ds,
-    char *const *envp, const struct dispatch_io *io)
+dispatch_request(struct app *app, struct dispatch_state *ds, char *const *envp,
+    const struct dispatch_io *io)
 {
 	struct web_limits limits = WEB_LIMITS_DEFAULT;
 	struct web_req req;
@@ -166,8 +165,8 @@ dispatch_request(struct app *app, struct dispatch_state *ds,
 	parsed = web_request_parse(&req, ds->arena, envp, &limits, &err);
 	req.app = app;
 	if (req.request_id == NULL)
-		req.request_id = arena_printf(ds->arena, "%s%08llx",
-		    ds->id_prefix, ++ds->served);
+		req.request_id = arena_printf(
+		    ds->arena, "%s%08llx", ds->id_prefix, ++ds->served);
 	else
 		ds->served++;
 	log_set_request_id(req.request_id);

@@ -29,7 +29,7 @@ struct dispatch_state {
 	struct buf body;
 	struct buf head;
 	unsigned long long served;
-	char id_prefix[17];   /* random per worker, for request ids */
+	char id_prefix[17]; /* random per worker, for request ids */
 };
 
 /* Make the state; -1 when out of memory. */

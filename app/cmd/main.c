@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cmd/migrate.h"
+#include "cmd/routes.h"
 #include "cmd/serve.h"
 #include "lib/buf.h"
 #include "lib/config.h"
@@ -29,10 +30,30 @@ usage(FILE *out)
 	    "                    (spawn-fcgi, mod_fcgid), or plain CGI\n"
 	    "  migrate up        apply pending schema migrations\n"
 	    "  migrate status    list migrations and the database's version\n"
+	    "  routes            list the routes: method, path, permission\n"
 	    "  version           print the version\n\n"
 	    "settings (flag or environment variable):\n%s",
 	    help.data ? help.data : "");
 	buf_free(&help);
+}
+
+/* One line per route and method: "GET /api/v1/status api -". */
+static void
+print_routes(void)
+{
+	const struct web_route *r;
+	size_t i;
+	int m;
+
+	for (i = 0; i < cloudpam_nroutes; i++) {
+		r = &cloudpam_routes[i];
+		for (m = 0; m < WEB_METHOD__MAX; m++)
+			if (r->methods & WEB_M(m))
+				printf("%s %s %s %s\n", web_method_names[m],
+				    r->pattern,
+				    r->kind == WEB_ROUTE_API ? "api" : "page",
+				    r->permission[0] ? r->permission : "-");
+	}
 }
 
 static int
@@ -42,8 +63,8 @@ logging_setup(const struct config *cfg)
 
 	log_set_level(log_level_parse(config_str(cfg, CONFIG_LOG_LEVEL)));
 	if (log_open(config_str(cfg, CONFIG_LOG_FILE), &err) == -1) {
-		fprintf(stderr, "cloudpam: CLOUDPAM_LOG_FILE: %s\n",
-		    err.message);
+		fprintf(
+		    stderr, "cloudpam: CLOUDPAM_LOG_FILE: %s\n", err.message);
 		return -1;
 	}
 	return 0;
@@ -68,8 +89,13 @@ main(int argc, char **argv)
 		return argc < 2 ? 2 : 0;
 	}
 	if (strcmp(argv[1], "version") == 0) {
-		printf("cloudpam %s (%s)\n", CLOUDPAM_VERSION,
-		    CLOUDPAM_REVISION);
+		printf(
+		    "cloudpam %s (%s)\n", CLOUDPAM_VERSION, CLOUDPAM_REVISION);
+		config_free(&cfg);
+		return 0;
+	}
+	if (strcmp(argv[1], "routes") == 0) {
+		print_routes();
 		config_free(&cfg);
 		return 0;
 	}

@@ -29,8 +29,8 @@ migrate_status(struct store *st)
 		at = NULL;
 		if (schema.current >= store_migrations_sqlite[i].version &&
 		    store_migration_applied_at(st,
-			store_migrations_sqlite[i].version, arena, &at,
-			&err) == -1)
+		        store_migrations_sqlite[i].version, arena, &at,
+		        &err) == -1)
 			at = NULL;
 		printf("  %04d %-32s %s\n", store_migrations_sqlite[i].version,
 		    store_migrations_sqlite[i].name, at ? at : "pending");

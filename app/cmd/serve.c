@@ -40,9 +40,9 @@
 #define BACKOFF_MAX_MS 10000
 
 struct slot {
-	pid_t pid;           /* 0: empty */
-	double started;      /* monotonic seconds */
-	double restart_at;   /* when empty: when to fork again */
+	pid_t pid;         /* 0: empty */
+	double started;    /* monotonic seconds */
+	double restart_at; /* when empty: when to fork again */
 	int backoff_ms;
 };
 
@@ -93,8 +93,8 @@ bind_unix(const char *path, long long mode, struct err *err)
 	int fd;
 
 	if (strlen(path) >= sizeof(sa.sun_path))
-		return err_set(err, 1, "listen", "socket path too long: %s",
-		    path);
+		return err_set(
+		    err, 1, "listen", "socket path too long: %s", path);
 	if (!unix_socket_stale(path))
 		return err_set(err, 1, "listen",
 		    "%s is in use (another cloudpam serving?) or is not a "
@@ -156,8 +156,8 @@ pool_listen(const struct config *cfg, struct err *err)
 	const char *listen = config_str(cfg, CONFIG_LISTEN);
 
 	if (strncmp(listen, "unix:", 5) == 0)
-		return bind_unix(listen + 5, config_int(cfg, CONFIG_SOCKET_MODE),
-		    err);
+		return bind_unix(
+		    listen + 5, config_int(cfg, CONFIG_SOCKET_MODE), err);
 	return bind_tcp(listen + 4, err);
 }
 
@@ -198,8 +198,8 @@ drop_privileges(const char *user, struct err *err)
 		return 0;
 	pw = getpwnam(user);
 	if (pw == NULL)
-		return err_set(err, 1, "user", "CLOUDPAM_USER: no user %s",
-		    user);
+		return err_set(
+		    err, 1, "user", "CLOUDPAM_USER: no user %s", user);
 	if (setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 ||
 	    setuid(pw->pw_uid) == -1)
 		return err_set(err, 1, "user", "cannot become %s: %s", user,
@@ -280,8 +280,9 @@ slot_ended(struct pool *pool, struct slot *slot, int status)
 	else
 		log_fields(LOG_LEVEL_WARN, "worker exited; replacing it",
 		    "worker_pid", pid, "exit_status",
-		    WEXITSTATUS(status) == WORKER_EXIT_FAILED ? "failed to start"
-							       : "error",
+		    WEXITSTATUS(status) == WORKER_EXIT_FAILED
+		        ? "failed to start"
+		        : "error",
 		    NULL);
 	log_msg(LOG_LEVEL_INFO, "next start in %d ms", slot->backoff_ms);
 }
@@ -335,8 +336,7 @@ wait_or_kill(pid_t pid, double timeout)
 static void
 pool_rolling_restart(struct pool *pool)
 {
-	double timeout = (double)config_int(pool->cfg,
-	    CONFIG_SHUTDOWN_TIMEOUT);
+	double timeout = (double)config_int(pool->cfg, CONFIG_SHUTDOWN_TIMEOUT);
 	struct slot fresh;
 	pid_t old;
 	int i;
@@ -360,8 +360,8 @@ pool_rolling_restart(struct pool *pool)
 static void
 pool_stop(struct pool *pool)
 {
-	double deadline = now_seconds() +
-	    (double)config_int(pool->cfg, CONFIG_SHUTDOWN_TIMEOUT);
+	double deadline = now_seconds() + (double)config_int(pool->cfg,
+	                                      CONFIG_SHUTDOWN_TIMEOUT);
 	struct timespec pause = { 0, 10 * 1000 * 1000 };
 	int i;
 

@@ -83,8 +83,8 @@ app_init(struct app *app, const struct config *cfg)
 	app->started_at = time(NULL);
 	opt.busy_timeout_ms = (int)config_int(cfg, CONFIG_BUSY_TIMEOUT);
 	opt.readonly = 0;
-	app->store = store_open(config_str(cfg, CONFIG_DATABASE_URL), &opt,
-	    &err);
+	app->store =
+	    store_open(config_str(cfg, CONFIG_DATABASE_URL), &opt, &err);
 	if (app->store == NULL) {
 		log_msg(LOG_LEVEL_ERROR, "worker: %s", err.message);
 		return -1;
@@ -97,8 +97,8 @@ app_init(struct app *app, const struct config *cfg)
 	}
 	asset_url(app->asset_css, sizeof(app->asset_css), dir, "css/app.css");
 	asset_url(app->asset_js, sizeof(app->asset_js), dir, "js/app.js");
-	asset_url(app->asset_icon, sizeof(app->asset_icon), dir,
-	    "img/favicon.svg");
+	asset_url(
+	    app->asset_icon, sizeof(app->asset_icon), dir, "img/favicon.svg");
 	return 0;
 }
 

@@ -13,8 +13,8 @@
 
 /* Exit codes a supervisor reads. */
 enum worker_exit {
-	WORKER_EXIT_STOPPED = 0,  /* asked to stop, or recycled */
-	WORKER_EXIT_FAILED = 1,   /* could not start (database, templates) */
+	WORKER_EXIT_STOPPED = 0, /* asked to stop, or recycled */
+	WORKER_EXIT_FAILED = 1,  /* could not start (database, templates) */
 	WORKER_EXIT__MAX
 };
 

@@ -24,40 +24,40 @@ const struct config_spec config_specs[CONFIG__MAX] = {
 	{ "CLOUDPAM_DATABASE_URL", "--database-url", CONFIG_TYPE_STRING,
 	    "sqlite:var/cloudpam.db", 0, 0, 1,
 	    "database: sqlite:PATH" }, /* CONFIG_DATABASE_URL */
-	{ "CLOUDPAM_MAX_REQUESTS", "--max-requests", CONFIG_TYPE_INT,
-	    "100000", 0, 1000000000, 0,
+	{ "CLOUDPAM_MAX_REQUESTS", "--max-requests", CONFIG_TYPE_INT, "100000",
+	    0, 1000000000, 0,
 	    "recycle a worker after this many requests (0: never)" },
 	/* CONFIG_MAX_REQUESTS */
 	{ "CLOUDPAM_SHUTDOWN_TIMEOUT", "--shutdown-timeout", CONFIG_TYPE_INT,
 	    "30", 1, 3600, 0,
 	    "seconds a stopping worker may take to finish its request" },
 	/* CONFIG_SHUTDOWN_TIMEOUT */
-	{ "CLOUDPAM_SOCKET_MODE", "--socket-mode", CONFIG_TYPE_MODE, "0660",
-	    0, 0777, 0, "file mode of a unix socket" }, /* CONFIG_SOCKET_MODE */
+	{ "CLOUDPAM_SOCKET_MODE", "--socket-mode", CONFIG_TYPE_MODE, "0660", 0,
+	    0777, 0, "file mode of a unix socket" }, /* CONFIG_SOCKET_MODE */
 	{ "CLOUDPAM_USER", "--user", CONFIG_TYPE_STRING, "", 0, 0, 0,
 	    "user to run workers as (when started as root)" }, /* CONFIG_USER */
 	{ "CLOUDPAM_LOG_FILE", "--log-file", CONFIG_TYPE_STRING, "", 0, 0, 0,
-	    "append logs to this file (default: stderr)" }, /* CONFIG_LOG_FILE */
-	{ "CLOUDPAM_LOG_LEVEL", "--log-level", CONFIG_TYPE_STRING, "info", 0,
-	    0, 0, "debug, info, warn or error" }, /* CONFIG_LOG_LEVEL */
+	    "append logs to this file (default: stderr)" }, /* CONFIG_LOG_FILE
+	                                                     */
+	{ "CLOUDPAM_LOG_LEVEL", "--log-level", CONFIG_TYPE_STRING, "info", 0, 0,
+	    0, "debug, info, warn or error" }, /* CONFIG_LOG_LEVEL */
 	{ "CLOUDPAM_TEMPLATE_DIR", "--template-dir", CONFIG_TYPE_STRING,
 	    "templates", 0, 0, 0,
 	    "folder of Mustache templates" }, /* CONFIG_TEMPLATE_DIR */
 	{ "CLOUDPAM_STATIC_DIR", "--static-dir", CONFIG_TYPE_STRING, "static",
-	    0, 0, 0,
-	    "folder of static files (for asset fingerprints)" },
+	    0, 0, 0, "folder of static files (for asset fingerprints)" },
 	/* CONFIG_STATIC_DIR */
 	{ "CLOUDPAM_MAX_BODY", "--max-body", CONFIG_TYPE_INT, "1048576", 1024,
 	    1073741824, 0,
-	    "largest request body in bytes (larger: 413)" }, /* CONFIG_MAX_BODY */
+	    "largest request body in bytes (larger: 413)" }, /* CONFIG_MAX_BODY
+	                                                      */
 	{ "CLOUDPAM_DEV", "--dev", CONFIG_TYPE_BOOL, "0", 0, 1, 0,
 	    "development mode: re-read templates when they change" },
 	/* CONFIG_DEV */
 	{ "CLOUDPAM_PID_FILE", "--pid-file", CONFIG_TYPE_STRING, "", 0, 0, 0,
 	    "write the supervisor's pid here" }, /* CONFIG_PID_FILE */
-	{ "CLOUDPAM_BUSY_TIMEOUT", "--busy-timeout", CONFIG_TYPE_INT, "5000",
-	    0, 600000, 0,
-	    "milliseconds to wait for a locked database" },
+	{ "CLOUDPAM_BUSY_TIMEOUT", "--busy-timeout", CONFIG_TYPE_INT, "5000", 0,
+	    600000, 0, "milliseconds to wait for a locked database" },
 	/* CONFIG_BUSY_TIMEOUT */
 };
 
@@ -110,7 +110,8 @@ check_value(enum config_key key, const char *value, const char *origin,
 		if (parse_number(value, 10, number) == -1 ||
 		    *number < spec->min || *number > spec->max)
 			return err_field(err, 2, "config", spec->env,
-			    "%s: \"%s\" is not a whole number from %lld to %lld",
+			    "%s: \"%s\" is not a whole number from %lld to "
+			    "%lld",
 			    origin, value, spec->min, spec->max);
 		break;
 	case CONFIG_TYPE_MODE:
@@ -142,7 +143,8 @@ check_semantics(const struct config *cfg, struct err *err)
 
 	if (strncmp(listen, "unix:", 5) != 0 && strncmp(listen, "tcp:", 4) != 0)
 		return err_field(err, 2, "config", "CLOUDPAM_LISTEN",
-		    "CLOUDPAM_LISTEN: \"%s\" must be unix:PATH or tcp:HOST:PORT",
+		    "CLOUDPAM_LISTEN: \"%s\" must be unix:PATH or "
+		    "tcp:HOST:PORT",
 		    listen);
 	if (strncmp(url, "sqlite:", 7) != 0 || url[7] == '\0')
 		return err_field(err, 2, "config", "CLOUDPAM_DATABASE_URL",
@@ -214,10 +216,11 @@ load_flags(struct config *cfg, int *argc, char **argv, struct err *err)
 		else if (i + 1 < *argc)
 			value = argv[++i];
 		else
-			return err_field(err, 2, "config", config_specs[key].env,
-			    "%s needs a value", config_specs[key].flag);
-		if (set_value(cfg, key, value, config_specs[key].flag, 2,
-			err) == -1)
+			return err_field(err, 2, "config",
+			    config_specs[key].env, "%s needs a value",
+			    config_specs[key].flag);
+		if (set_value(
+		        cfg, key, value, config_specs[key].flag, 2, err) == -1)
 			return -1;
 	}
 	argv[kept] = NULL;
@@ -234,7 +237,7 @@ config_load(struct config *cfg, int *argc, char **argv, struct err *err)
 	memset(cfg, 0, sizeof(*cfg));
 	for (i = 0; i < CONFIG__MAX; i++)
 		if (set_value(cfg, i, config_specs[i].fallback, "default", 0,
-			err) == -1)
+		        err) == -1)
 			goto fail;
 	for (i = 0; i < CONFIG__MAX; i++) {
 		value = getenv(config_specs[i].env);
@@ -287,8 +290,8 @@ config_json(const struct config *cfg, struct buf *out)
 			value = "[redacted]";
 		if (i > 0)
 			buf_putc(out, ',');
-		buf_json_string(out, config_specs[i].env,
-		    strlen(config_specs[i].env));
+		buf_json_string(
+		    out, config_specs[i].env, strlen(config_specs[i].env));
 		buf_putc(out, ':');
 		buf_json_string(out, value, strlen(value));
 	}
@@ -305,5 +308,5 @@ config_help(struct buf *out)
 		    config_specs[i].flag, config_specs[i].env,
 		    config_specs[i].help,
 		    config_specs[i].fallback[0] ? config_specs[i].fallback
-						: "none");
+		                                : "none");
 }

@@ -33,19 +33,19 @@ enum config_key {
 
 enum config_type {
 	CONFIG_TYPE_STRING,
-	CONFIG_TYPE_INT,   /* decimal, within [min, max] */
-	CONFIG_TYPE_BOOL,  /* 0/1, true/false, yes/no, on/off */
-	CONFIG_TYPE_MODE,  /* octal file mode such as 0660 */
+	CONFIG_TYPE_INT,  /* decimal, within [min, max] */
+	CONFIG_TYPE_BOOL, /* 0/1, true/false, yes/no, on/off */
+	CONFIG_TYPE_MODE, /* octal file mode such as 0660 */
 	CONFIG_TYPE__MAX
 };
 
 struct config_spec {
-	const char *env;       /* CLOUDPAM_LISTEN */
-	const char *flag;      /* --listen */
+	const char *env;  /* CLOUDPAM_LISTEN */
+	const char *flag; /* --listen */
 	enum config_type type;
-	const char *fallback;  /* default, as text */
-	long long min, max;    /* for INT */
-	int secret;            /* redacted in logs */
+	const char *fallback; /* default, as text */
+	long long min, max;   /* for INT */
+	int secret;           /* redacted in logs */
 	const char *help;
 };
 
@@ -53,9 +53,9 @@ struct config_spec {
 extern const struct config_spec config_specs[CONFIG__MAX];
 
 struct config {
-	char *text[CONFIG__MAX];   /* owned copies of the raw values */
+	char *text[CONFIG__MAX]; /* owned copies of the raw values */
 	long long number[CONFIG__MAX];
-	int from[CONFIG__MAX];     /* 0 default, 1 environment, 2 flag */
+	int from[CONFIG__MAX]; /* 0 default, 1 environment, 2 flag */
 };
 
 /*

@@ -54,8 +54,8 @@ log_open(const char *path, struct err *err)
 	}
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	if (fd == -1)
-		return err_set(err, 500, "log_file", "cannot open log file %s: %s",
-		    path, strerror(errno));
+		return err_set(err, 500, "log_file",
+		    "cannot open log file %s: %s", path, strerror(errno));
 	if (log_fd > 2)
 		close(log_fd);
 	log_fd = fd;
@@ -100,9 +100,9 @@ line_begin(enum log_level level)
 	gmtime_r(&tv.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
 	buf_reset(&log_line);
-	buf_printf(&log_line, "{\"time\":\"%s.%03ldZ\",\"level\":\"%s\",\"pid\":%ld",
-	    stamp, (long)(tv.tv_usec / 1000), log_level_names[level],
-	    (long)getpid());
+	buf_printf(&log_line,
+	    "{\"time\":\"%s.%03ldZ\",\"level\":\"%s\",\"pid\":%ld", stamp,
+	    (long)(tv.tv_usec / 1000), log_level_names[level], (long)getpid());
 	if (log_request_id[0] != '\0')
 		line_field("request_id", log_request_id);
 }
@@ -168,8 +168,8 @@ log_fields(enum log_level level, const char *msg, ...)
 }
 
 void
-log_access(const char *method, const char *path, int status,
-    double duration_ms, const char *remote_addr)
+log_access(const char *method, const char *path, int status, double duration_ms,
+    const char *remote_addr)
 {
 	if (!log_enabled(LOG_LEVEL_INFO))
 		return;

@@ -14,8 +14,8 @@
 #include <sys/mman.h>
 
 /* Status codes with a series of their own; anything else is "other". */
-static const int metrics_statuses[] = { 200, 201, 204, 301, 302, 303, 304,
-	400, 401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 502, 503 };
+static const int metrics_statuses[] = { 200, 201, 204, 301, 302, 303, 304, 400,
+	401, 403, 404, 405, 409, 413, 415, 422, 429, 500, 502, 503 };
 #define STATUS_SLOTS (sizeof(metrics_statuses) / sizeof(int) + 1)
 
 /* Upper bounds of the latency buckets, in microseconds. */
@@ -74,10 +74,10 @@ metrics_request(size_t route, int status, uint64_t duration_us)
 			break;
 	atomic_fetch_add_explicit(&region->requests[route][status_slot(status)],
 	    1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&region->buckets[route][b], 1,
-	    memory_order_relaxed);
-	atomic_fetch_add_explicit(&region->sum_us[route], duration_us,
-	    memory_order_relaxed);
+	atomic_fetch_add_explicit(
+	    &region->buckets[route][b], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(
+	    &region->sum_us[route], duration_us, memory_order_relaxed);
 }
 
 void
@@ -129,8 +129,8 @@ render_requests(struct buf *out, const char *const *labels, size_t n)
 	uint64_t v;
 
 	buf_puts(out, "# HELP cloudpam_http_requests_total HTTP requests "
-		      "answered, by route pattern and status.\n"
-		      "# TYPE cloudpam_http_requests_total counter\n");
+	              "answered, by route pattern and status.\n"
+	              "# TYPE cloudpam_http_requests_total counter\n");
 	for (r = 0; r < METRICS_ROUTES_MAX; r++) {
 		if (r >= n && r != METRICS_ROUTES_MAX - 1)
 			continue;
@@ -159,7 +159,7 @@ render_histogram_route(struct buf *out, const char *label, size_t r)
 	for (b = 0; b < BUCKETS; b++) {
 		cumulative += atomic_load(&region->buckets[r][b]);
 		buf_puts(out, "cloudpam_http_request_duration_seconds_bucket"
-			      "{route=\"");
+		              "{route=\"");
 		put_label(out, label);
 		if (b < BUCKETS - 1)
 			buf_printf(out, "\",le=\"%g\"} %llu\n",
@@ -171,8 +171,8 @@ render_histogram_route(struct buf *out, const char *label, size_t r)
 	}
 	buf_puts(out, "cloudpam_http_request_duration_seconds_sum{route=\"");
 	put_label(out, label);
-	buf_printf(out, "\"} %.6f\n",
-	    (double)atomic_load(&region->sum_us[r]) / 1e6);
+	buf_printf(
+	    out, "\"} %.6f\n", (double)atomic_load(&region->sum_us[r]) / 1e6);
 	buf_puts(out, "cloudpam_http_request_duration_seconds_count{route=\"");
 	put_label(out, label);
 	buf_printf(out, "\"} %llu\n", (unsigned long long)cumulative);
@@ -185,23 +185,23 @@ render_latency(struct buf *out, const char *const *labels, size_t n)
 	uint64_t total;
 
 	buf_puts(out, "# HELP cloudpam_http_request_duration_seconds Time "
-		      "from request parsed to response written, by route.\n"
-		      "# TYPE cloudpam_http_request_duration_seconds "
-		      "histogram\n");
+	              "from request parsed to response written, by route.\n"
+	              "# TYPE cloudpam_http_request_duration_seconds "
+	              "histogram\n");
 	for (r = 0; r < METRICS_ROUTES_MAX; r++) {
 		if (r >= n && r != METRICS_ROUTES_MAX - 1)
 			continue;
 		for (total = 0, b = 0; b < BUCKETS; b++)
 			total += atomic_load(&region->buckets[r][b]);
 		if (total > 0)
-			render_histogram_route(out, route_label(r, labels, n),
-			    r);
+			render_histogram_route(
+			    out, route_label(r, labels, n), r);
 	}
 }
 
 void
-metrics_render(struct buf *out, const char *const *route_labels,
-    size_t nroutes, const char *version, const char *revision)
+metrics_render(struct buf *out, const char *const *route_labels, size_t nroutes,
+    const char *version, const char *revision)
 {
 	if (region == NULL)
 		return;
@@ -223,8 +223,8 @@ metrics_render(struct buf *out, const char *const *route_labels,
 	    (unsigned long long)atomic_load(&region->database_errors),
 	    atomic_load(&region->workers));
 	buf_puts(out, "# HELP cloudpam_build_info Version of the running "
-		      "binary.\n# TYPE cloudpam_build_info gauge\n"
-		      "cloudpam_build_info{version=\"");
+	              "binary.\n# TYPE cloudpam_build_info gauge\n"
+	              "cloudpam_build_info{version=\"");
 	put_label(out, version);
 	buf_puts(out, "\",revision=\"");
 	put_label(out, revision);

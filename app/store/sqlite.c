@@ -93,7 +93,7 @@ stmt_get(struct store *st, enum stmt id, struct err *err)
 
 	if (s == NULL) {
 		if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
-			SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
+		        SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
 			db_fail(st, err, "prepare");
 			return NULL;
 		}
@@ -128,8 +128,7 @@ configure(struct store *st, struct err *err)
 }
 
 struct store *
-store_open(const char *url, const struct store_options *opt,
-    struct err *err)
+store_open(const char *url, const struct store_options *opt, struct err *err)
 {
 	struct store *st;
 	int flags;
@@ -147,9 +146,9 @@ store_open(const char *url, const struct store_options *opt,
 	}
 	st->opt = *opt;
 	flags = opt->readonly ? SQLITE_OPEN_READONLY
-			      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	                      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(st->path, &st->db, flags | SQLITE_OPEN_NOMUTEX,
-		NULL) != SQLITE_OK) {
+	        NULL) != SQLITE_OK) {
 		err_set(err, 503, "database_unavailable",
 		    "cannot open database %s: %s", st->path,
 		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
@@ -202,9 +201,9 @@ has_migrations_table(struct store *st, int *yes, struct err *err)
 
 	/* Not in the statement table: it runs before the schema exists. */
 	if (sqlite3_prepare_v2(st->db,
-		"SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-		"name = 'schema_migrations'",
-		-1, &s, NULL) != SQLITE_OK)
+	        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+	        "name = 'schema_migrations'",
+	        -1, &s, NULL) != SQLITE_OK)
 		return db_fail(st, err, "schema lookup");
 	rc = sqlite3_step(s);
 	*yes = rc == SQLITE_ROW;
@@ -239,8 +238,8 @@ store_schema(struct store *st, struct store_schema *out, struct err *err)
 }
 
 static int
-migration_apply(struct store *st, const struct store_migration *m,
-    struct err *err)
+migration_apply(
+    struct store *st, const struct store_migration *m, struct err *err)
 {
 	sqlite3_stmt *s;
 
@@ -297,8 +296,8 @@ store_migrate_up(struct store *st, int *applied, struct err *err)
 }
 
 int
-store_migration_applied_at(struct store *st, int version,
-    struct arena *arena, char **applied_at, struct err *err)
+store_migration_applied_at(struct store *st, int version, struct arena *arena,
+    char **applied_at, struct err *err)
 {
 	sqlite3_stmt *s;
 	int rc;
@@ -309,8 +308,8 @@ store_migration_applied_at(struct store *st, int version,
 	sqlite3_bind_int(s, 1, version);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		*applied_at = arena_strdup(arena,
-		    (const char *)sqlite3_column_text(s, 0));
+		*applied_at = arena_strdup(
+		    arena, (const char *)sqlite3_column_text(s, 0));
 	else if (rc != SQLITE_DONE)
 		return db_fail(st, err, "migration lookup");
 	sqlite3_reset(s);
@@ -379,8 +378,8 @@ store_setting_get(struct store *st, const char *key, struct arena *arena,
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	if (rc == SQLITE_ROW)
-		*value = arena_strdup(arena,
-		    (const char *)sqlite3_column_text(s, 0));
+		*value = arena_strdup(
+		    arena, (const char *)sqlite3_column_text(s, 0));
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(st, err, "setting");
@@ -390,8 +389,8 @@ store_setting_get(struct store *st, const char *key, struct arena *arena,
 }
 
 int
-store_setting_set(struct store *st, const char *key, const char *value,
-    struct err *err)
+store_setting_set(
+    struct store *st, const char *key, const char *value, struct err *err)
 {
 	sqlite3_stmt *s;
 	int rc;

@@ -21,8 +21,8 @@
 struct store;
 
 struct store_options {
-	int busy_timeout_ms;  /* how long to wait for a lock */
-	int readonly;         /* open for reading only */
+	int busy_timeout_ms; /* how long to wait for a lock */
+	int readonly;        /* open for reading only */
 };
 
 /*
@@ -30,8 +30,8 @@ struct store_options {
  * unless readonly.  Returns NULL with err filled when the URL names no
  * known backend or the database cannot be opened.
  */
-struct store *store_open(const char *url, const struct store_options *opt,
-    struct err *err);
+struct store *store_open(
+    const char *url, const struct store_options *opt, struct err *err);
 
 /* Close the connection and finalise its statements.  Accepts NULL. */
 void store_free(struct store *st);
@@ -40,14 +40,13 @@ void store_free(struct store *st);
 const char *store_backend(const struct store *st);
 
 struct store_schema {
-	int current;   /* highest applied version, 0 for an empty database */
-	int known;     /* highest version this binary carries */
-	int applied;   /* number of applied migrations */
+	int current; /* highest applied version, 0 for an empty database */
+	int known;   /* highest version this binary carries */
+	int applied; /* number of applied migrations */
 };
 
 /* Read the schema state.  A database with no migration table is 0. */
-int store_schema(struct store *st, struct store_schema *out,
-    struct err *err);
+int store_schema(struct store *st, struct store_schema *out, struct err *err);
 
 /*
  * Apply every migration newer than the database, each in its own
@@ -68,11 +67,11 @@ int store_migration_applied_at(struct store *st, int version,
 int store_check_ready(struct store *st, struct err *err);
 
 /* A value of the settings table into arena memory; NULL when absent. */
-int store_setting_get(struct store *st, const char *key,
-    struct arena *arena, char **value, struct err *err);
+int store_setting_get(struct store *st, const char *key, struct arena *arena,
+    char **value, struct err *err);
 
 /* Set a value of the settings table (insert or replace). */
-int store_setting_set(struct store *st, const char *key, const char *value,
-    struct err *err);
+int store_setting_set(
+    struct store *st, const char *key, const char *value, struct err *err);
 
 #endif

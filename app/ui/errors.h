@@ -15,7 +15,6 @@ int ui_not_found(struct web_req *req, struct web_resp *resp);
  * The error page for err.  A 5xx shows "internal error" and the request
  * id, never err's message.
  */
-int ui_error(struct web_req *req, struct web_resp *resp,
-    const struct err *err);
+int ui_error(struct web_req *req, struct web_resp *resp, const struct err *err);
 
 #endif

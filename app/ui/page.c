@@ -36,19 +36,19 @@ nav_json(const char *section)
 			current = nav_items[i].group;
 			group = json_object_new_object();
 			items = json_object_new_array();
-			json_object_object_add(group, "label",
-			    json_object_new_string(current));
+			json_object_object_add(
+			    group, "label", json_object_new_string(current));
 			json_object_object_add(group, "items", items);
 			json_object_array_add(groups, group);
 		}
 		item = json_object_new_object();
-		json_object_object_add(item, "label",
-		    json_object_new_string(nav_items[i].label));
-		json_object_object_add(item, "href",
-		    json_object_new_string(nav_items[i].href));
+		json_object_object_add(
+		    item, "label", json_object_new_string(nav_items[i].label));
+		json_object_object_add(
+		    item, "href", json_object_new_string(nav_items[i].href));
 		json_object_object_add(item, "active",
 		    json_object_new_boolean(
-			strcmp(section, nav_items[i].section) == 0));
+		        strcmp(section, nav_items[i].section) == 0));
 		json_object_array_add(items, item);
 	}
 	return groups;
@@ -75,23 +75,23 @@ add_layout(struct web_req *req, struct json_object *data, const char *title,
 
 	o = json_object_new_object();
 	json_object_object_add(o, "name", json_object_new_string("CloudPAM"));
-	json_object_object_add(o, "version",
-	    json_object_new_string(CLOUDPAM_VERSION));
-	json_object_object_add(o, "revision",
-	    json_object_new_string(CLOUDPAM_REVISION));
+	json_object_object_add(
+	    o, "version", json_object_new_string(CLOUDPAM_VERSION));
+	json_object_object_add(
+	    o, "revision", json_object_new_string(CLOUDPAM_REVISION));
 	json_object_object_add(data, "app", o);
 	o = json_object_new_object();
 	json_object_object_add(o, "title", json_object_new_string(title));
 	json_object_object_add(data, "page", o);
 	o = json_object_new_object();
-	json_object_object_add(o, "css",
-	    json_object_new_string(app->asset_css));
+	json_object_object_add(
+	    o, "css", json_object_new_string(app->asset_css));
 	json_object_object_add(o, "js", json_object_new_string(app->asset_js));
-	json_object_object_add(o, "icon",
-	    json_object_new_string(app->asset_icon));
+	json_object_object_add(
+	    o, "icon", json_object_new_string(app->asset_icon));
 	json_object_object_add(data, "asset", o);
-	json_object_object_add(data, "theme",
-	    json_object_new_string(theme_of(req)));
+	json_object_object_add(
+	    data, "theme", json_object_new_string(theme_of(req)));
 	o = json_object_new_object();
 	json_object_object_add(o, theme_of(req), json_object_new_boolean(1));
 	json_object_object_add(data, "theme_is", o);
@@ -99,8 +99,8 @@ add_layout(struct web_req *req, struct json_object *data, const char *title,
 	json_object_object_add(data, "q", json_object_new_string(q ? q : ""));
 	json_object_object_add(data, "request_id",
 	    json_object_new_string(req->request_id ? req->request_id : ""));
-	json_object_object_add(data, "return_to",
-	    json_object_new_string(req->raw_path));
+	json_object_object_add(
+	    data, "return_to", json_object_new_string(req->raw_path));
 }
 
 int
@@ -115,13 +115,13 @@ ui_page_render(struct web_req *req, struct web_resp *resp, int status,
 		data = json_object_new_object();
 	add_layout(req, data, title, section);
 	buf_reset(resp->body);
-	if (template_set_render(app->templates, template_name, data,
-		resp->body, &err) == -1) {
+	if (template_set_render(
+	        app->templates, template_name, data, resp->body, &err) == -1) {
 		json_object_put(data);
 		log_msg(LOG_LEVEL_ERROR, "render %s: %s", template_name,
 		    err.message);
-		return web_text(resp, 500, "text/plain; charset=utf-8",
-		    "internal error\n");
+		return web_text(
+		    resp, 500, "text/plain; charset=utf-8", "internal error\n");
 	}
 	json_object_put(data);
 	resp->status = status;

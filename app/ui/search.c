@@ -25,9 +25,9 @@ ui_search(struct web_req *req, struct web_resp *resp)
 	len = strnlen(q, SEARCH_QUERY_MAX + 1);
 	if (len > SEARCH_QUERY_MAX)
 		len = SEARCH_QUERY_MAX;
-	json_object_object_add(data, "has_query",
-	    json_object_new_boolean(len > 0));
+	json_object_object_add(
+	    data, "has_query", json_object_new_boolean(len > 0));
 	json_object_object_add(data, "results", json_object_new_array());
-	return ui_page_render(req, resp, 200, "search", "Search", "search",
-	    data);
+	return ui_page_render(
+	    req, resp, 200, "search", "Search", "search", data);
 }

@@ -14,9 +14,9 @@ ui_theme_set(struct web_req *req, struct web_resp *resp)
 	const char *back = web_form(req, "return_to");
 	struct err err = ERR_INIT;
 
-	if (theme == NULL || (strcmp(theme, "system") != 0 &&
-				 strcmp(theme, "light") != 0 &&
-				 strcmp(theme, "dark") != 0)) {
+	if (theme == NULL ||
+	    (strcmp(theme, "system") != 0 && strcmp(theme, "light") != 0 &&
+	        strcmp(theme, "dark") != 0)) {
 		err_field(&err, 400, "invalid_theme", "theme",
 		    "choose system, light or dark");
 		return ui_error(req, resp, &err);

@@ -37,7 +37,7 @@ struct web_value {
 	int present;
 	const char *s; /* STRING: points into the JSON object */
 	size_t len;
-	long long i;   /* INT, BOOL */
+	long long i; /* INT, BOOL */
 };
 
 /*

@@ -86,14 +86,21 @@ method_parse(const char *s)
 	return WEB_METHOD__MAX;
 }
 
+enum pairs_decode {
+	PAIRS_RAW,     /* cookies: values are opaque (RFC 6265) */
+	PAIRS_PERCENT, /* %XX */
+	PAIRS_FORM,    /* %XX and '+' for space (forms, query strings) */
+	PAIRS__MAX
+};
+
 /*
- * Split text on sep into name=value pairs, URL-decoded.  A field without
- * '=' has the value "".  Empty segments ("a=1&&b=2") are skipped.
+ * Split text on sep into name=value pairs, decoded as asked.  A field
+ * without '=' has the value "".  Empty segments ("a=1&&b=2") are skipped.
  */
 static int
-pairs_parse(struct web_req *req, const char *text, char sep, int plus,
-    int trim, struct web_pair **out, size_t *count, const char *what,
-    struct err *err)
+pairs_parse(struct web_req *req, const char *text, char sep,
+    enum pairs_decode decode, int trim, struct web_pair **out, size_t *count,
+    const char *what, struct err *err)
 {
 	const struct web_limits *lim = req->limits;
 	struct web_pair *pairs;
@@ -124,8 +131,10 @@ pairs_parse(struct web_req *req, const char *text, char sep, int plus,
 		eq = strchr(segment, '=');
 		if (eq != NULL)
 			*eq++ = '\0';
-		if (web_url_decode(segment, plus) == -1 ||
-		    (eq != NULL && web_url_decode(eq, plus) == -1))
+		if (decode != PAIRS_RAW &&
+		    (web_url_decode(segment, decode == PAIRS_FORM) == -1 ||
+		        (eq != NULL &&
+		            web_url_decode(eq, decode == PAIRS_FORM) == -1)))
 			return err_set(err, 400, "bad_encoding",
 			    "malformed percent-encoding in %s", what);
 		pairs[n].name = segment;
@@ -161,8 +170,7 @@ params_copy(struct web_req *req, char *const *envp, struct err *err)
 			return err_set(err, 400, "too_many_headers",
 			    "too many request headers (at most %zu)",
 			    lim->max_params);
-	req->params = arena_calloc(req->arena, n ? n : 1,
-	    sizeof(*req->params));
+	req->params = arena_calloc(req->arena, n ? n : 1, sizeof(*req->params));
 	if (req->params == NULL)
 		return err_set(err, 500, "internal", "out of memory");
 	for (i = 0; i < n; i++) {
@@ -208,7 +216,7 @@ path_parse(struct web_req *req, const char *uri, struct err *err)
 		uri = "/";
 	q = strchr(uri, '?');
 	req->raw_path = q ? arena_strndup(req->arena, uri, (size_t)(q - uri))
-			  : arena_strdup(req->arena, uri);
+	                  : arena_strdup(req->arena, uri);
 	req->query = q ? arena_strdup(req->arena, q + 1) : "";
 	if (req->raw_path == NULL || req->query == NULL)
 		return err_set(err, 500, "internal", "out of memory");
@@ -253,13 +261,13 @@ content_length_parse(struct web_req *req, struct err *err)
 	if (cl == NULL || cl[0] == '\0')
 		return 0;
 	if (!isdigit((unsigned char)cl[0]))
-		return err_set(err, 400, "bad_request",
-		    "Content-Length is not a number");
+		return err_set(
+		    err, 400, "bad_request", "Content-Length is not a number");
 	errno = 0;
 	v = strtoull(cl, &end, 10);
 	if (errno != 0 || *end != '\0')
-		return err_set(err, 400, "bad_request",
-		    "Content-Length is not a number");
+		return err_set(
+		    err, 400, "bad_request", "Content-Length is not a number");
 	if (v > req->limits->max_body)
 		return err_set(err, 413, "body_too_large",
 		    "the request body is larger than %zu bytes",
@@ -269,8 +277,8 @@ content_length_parse(struct web_req *req, struct err *err)
 }
 
 int
-web_request_parse(struct web_req *req, struct arena *arena,
-    char *const *envp, const struct web_limits *limits, struct err *err)
+web_request_parse(struct web_req *req, struct arena *arena, char *const *envp,
+    const struct web_limits *limits, struct err *err)
 {
 	const char *m, *https, *id;
 
@@ -307,18 +315,18 @@ web_request_parse(struct web_req *req, struct arena *arena,
 	content_type_parse(req);
 	if (content_length_parse(req, err) == -1)
 		return -1;
-	if (pairs_parse(req, req->query, '&', 1, 0, &req->query_fields,
-		&req->nquery_fields, "query parameters", err) == -1)
+	if (pairs_parse(req, req->query, '&', PAIRS_FORM, 0, &req->query_fields,
+	        &req->nquery_fields, "query parameters", err) == -1)
 		return -1;
-	if (pairs_parse(req, web_param(req, "HTTP_COOKIE"), ';', 0, 1,
-		&req->cookies, &req->ncookies, "cookies", err) == -1)
+	if (pairs_parse(req, web_param(req, "HTTP_COOKIE"), ';', PAIRS_RAW, 1,
+	        &req->cookies, &req->ncookies, "cookies", err) == -1)
 		return -1;
 	return 0;
 }
 
 int
-web_request_set_body(struct web_req *req, const char *body, size_t len,
-    struct err *err)
+web_request_set_body(
+    struct web_req *req, const char *body, size_t len, struct err *err)
 {
 	if (len > req->limits->max_body)
 		return err_set(err, 413, "body_too_large",
@@ -331,10 +339,10 @@ web_request_set_body(struct web_req *req, const char *body, size_t len,
 	if (strcmp(req->content_type, "application/x-www-form-urlencoded") != 0)
 		return 0;
 	if (memchr(body, '\0', len) != NULL)
-		return err_set(err, 400, "bad_encoding",
-		    "the form contains a NUL byte");
-	return pairs_parse(req, req->body, '&', 1, 0, &req->form_fields,
-	    &req->nform_fields, "form fields", err);
+		return err_set(
+		    err, 400, "bad_encoding", "the form contains a NUL byte");
+	return pairs_parse(req, req->body, '&', PAIRS_FORM, 0,
+	    &req->form_fields, &req->nform_fields, "form fields", err);
 }
 
 const char *
@@ -353,8 +361,9 @@ web_header(const struct web_req *req, const char *name)
 		return NULL;
 	memcpy(key, "HTTP_", 5);
 	for (i = 0; i < n; i++)
-		key[5 + i] = name[i] == '-' ? '_'
-					    : (char)toupper((unsigned char)name[i]);
+		key[5 + i] = name[i] == '-'
+		                 ? '_'
+		                 : (char)toupper((unsigned char)name[i]);
 	key[5 + n] = '\0';
 	return web_param(req, key);
 }
@@ -377,6 +386,32 @@ web_cookie(const struct web_req *req, const char *name)
 	return pairs_find(req->cookies, req->ncookies, name);
 }
 
+/*
+ * json-c accepts 'single-quoted' names even in strict mode; JSON (RFC
+ * 8259) does not.  Returns the offset of the first quote outside a
+ * string, or len when there is none.
+ */
+static size_t
+single_quote_at(const char *text, size_t len)
+{
+	size_t i;
+	int in_string = 0;
+
+	for (i = 0; i < len; i++) {
+		if (in_string) {
+			if (text[i] == '\\')
+				i++;
+			else if (text[i] == '"')
+				in_string = 0;
+		} else if (text[i] == '"') {
+			in_string = 1;
+		} else if (text[i] == '\'') {
+			return i;
+		}
+	}
+	return len;
+}
+
 int
 web_json_parse(const char *text, size_t len, size_t max_depth,
     struct json_object **out, struct err *err)
@@ -392,11 +427,16 @@ web_json_parse(const char *text, size_t len, size_t max_depth,
 		    "the request body is empty; a JSON object is expected");
 	if (len > INT32_MAX)
 		return err_set(err, 413, "body_too_large", "body too large");
+	if ((offset = single_quote_at(text, len)) != len)
+		return err_set(err, 400, "invalid_json",
+		    "malformed JSON at byte %zu: strings and names take double "
+		    "quotes",
+		    offset);
 	tok = json_tokener_new_ex((int)max_depth);
 	if (tok == NULL)
 		return err_set(err, 500, "internal", "out of memory");
-	json_tokener_set_flags(tok,
-	    JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	json_tokener_set_flags(
+	    tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	obj = json_tokener_parse_ex(tok, text, (int)len);
 	jerr = json_tokener_get_error(tok);
 	offset = json_tokener_get_parse_end(tok);
@@ -410,8 +450,8 @@ web_json_parse(const char *text, size_t len, size_t max_depth,
 		return err_set(err, 400, "invalid_json",
 		    "malformed JSON at byte %zu: %s", offset,
 		    jerr == json_tokener_continue
-			? "unexpected end of input"
-			: json_tokener_error_desc(jerr));
+		        ? "unexpected end of input"
+		        : json_tokener_error_desc(jerr));
 	}
 	if (!json_object_is_type(obj, json_type_object)) {
 		json_object_put(obj);
@@ -423,8 +463,8 @@ web_json_parse(const char *text, size_t len, size_t max_depth,
 }
 
 int
-web_json_body(const struct web_req *req, struct json_object **out,
-    struct err *err)
+web_json_body(
+    const struct web_req *req, struct json_object **out, struct err *err)
 {
 	*out = NULL;
 	if (strcmp(req->content_type, "application/json") != 0)

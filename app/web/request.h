@@ -36,14 +36,17 @@ extern const char *const web_method_names[WEB_METHOD__MAX];
 #define WEB_PATH_PARAMS_MAX 4
 
 struct web_limits {
-	size_t max_body;        /* bytes */
-	size_t max_params;      /* FastCGI parameters, headers included */
-	size_t max_param_len;   /* bytes of one name=value */
-	size_t max_fields;      /* query + form fields, cookies */
+	size_t max_body;      /* bytes */
+	size_t max_params;    /* FastCGI parameters, headers included */
+	size_t max_param_len; /* bytes of one name=value */
+	size_t max_fields;    /* query + form fields, cookies */
 	size_t max_json_depth;
 };
 
-#define WEB_LIMITS_DEFAULT { 1048576, 200, 16384, 256, 32 }
+#define WEB_LIMITS_DEFAULT                                                     \
+	{                                                                      \
+		1048576, 200, 16384, 256, 32                                   \
+	}
 
 struct web_pair {
 	const char *name;
@@ -54,15 +57,15 @@ struct web_req {
 	struct arena *arena;
 	enum web_method method;
 	const char *method_name;
-	const char *path;           /* decoded, without the query */
-	const char *raw_path;       /* as sent, without the query */
-	const char *query;          /* after '?', or "" */
-	const char *content_type;   /* without parameters, lowercase */
+	const char *path;         /* decoded, without the query */
+	const char *raw_path;     /* as sent, without the query */
+	const char *query;        /* after '?', or "" */
+	const char *content_type; /* without parameters, lowercase */
 	const char *remote_addr;
 	const char *request_id;
 	int https;
 
-	struct web_pair *params;    /* FastCGI parameters as sent */
+	struct web_pair *params; /* FastCGI parameters as sent */
 	size_t nparams;
 	struct web_pair *query_fields;
 	size_t nquery_fields;
@@ -71,17 +74,17 @@ struct web_req {
 	struct web_pair *cookies;
 	size_t ncookies;
 
-	const char *body;           /* NUL-terminated; body_len bytes */
+	const char *body; /* NUL-terminated; body_len bytes */
 	size_t body_len;
-	size_t content_length;      /* from CONTENT_LENGTH */
+	size_t content_length; /* from CONTENT_LENGTH */
 
 	/* Filled by the router. */
 	const char *path_values[WEB_PATH_PARAMS_MAX];
 	size_t npath_values;
-	int64_t path_id;            /* first {id} parameter, or 0 */
+	int64_t path_id; /* first {id} parameter, or 0 */
 	size_t route_index;
 
-	void *app;                  /* the application's context */
+	void *app; /* the application's context */
 	const struct web_limits *limits;
 };
 
@@ -99,8 +102,8 @@ int web_request_parse(struct web_req *req, struct arena *arena,
  * Attach len bytes of body (copied into the arena) and parse it as a form
  * when the content type says so.  -1 with err (400, 413).
  */
-int web_request_set_body(struct web_req *req, const char *body, size_t len,
-    struct err *err);
+int web_request_set_body(
+    struct web_req *req, const char *body, size_t len, struct err *err);
 
 /* A FastCGI parameter by exact, case-sensitive name, or NULL. */
 const char *web_param(const struct web_req *req, const char *name);
@@ -119,8 +122,8 @@ const char *web_cookie(const struct web_req *req, const char *name);
  * top-level object (else 400 "invalid_json" with the position).  The
  * returned object belongs to the caller (json_object_put).
  */
-int web_json_body(const struct web_req *req, struct json_object **out,
-    struct err *err);
+int web_json_body(
+    const struct web_req *req, struct json_object **out, struct err *err);
 
 /*
  * Parse text as JSON into *out; the same checks as web_json_body without

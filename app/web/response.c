@@ -11,14 +11,25 @@ static const struct {
 	int status;
 	const char *text;
 } web_statuses[] = {
-	{ 200, "OK" }, { 201, "Created" }, { 204, "No Content" },
-	{ 301, "Moved Permanently" }, { 302, "Found" }, { 303, "See Other" },
-	{ 304, "Not Modified" }, { 400, "Bad Request" },
-	{ 401, "Unauthorized" }, { 403, "Forbidden" }, { 404, "Not Found" },
-	{ 405, "Method Not Allowed" }, { 409, "Conflict" },
-	{ 413, "Content Too Large" }, { 415, "Unsupported Media Type" },
-	{ 422, "Unprocessable Content" }, { 429, "Too Many Requests" },
-	{ 500, "Internal Server Error" }, { 503, "Service Unavailable" },
+	{ 200, "OK" },
+	{ 201, "Created" },
+	{ 204, "No Content" },
+	{ 301, "Moved Permanently" },
+	{ 302, "Found" },
+	{ 303, "See Other" },
+	{ 304, "Not Modified" },
+	{ 400, "Bad Request" },
+	{ 401, "Unauthorized" },
+	{ 403, "Forbidden" },
+	{ 404, "Not Found" },
+	{ 405, "Method Not Allowed" },
+	{ 409, "Conflict" },
+	{ 413, "Content Too Large" },
+	{ 415, "Unsupported Media Type" },
+	{ 422, "Unprocessable Content" },
+	{ 429, "Too Many Requests" },
+	{ 500, "Internal Server Error" },
+	{ 503, "Service Unavailable" },
 };
 
 const char *
@@ -33,8 +44,8 @@ web_status_text(int status)
 }
 
 void
-web_response_init(struct web_resp *resp, struct arena *arena,
-    struct buf *body, const char *request_id)
+web_response_init(struct web_resp *resp, struct arena *arena, struct buf *body,
+    const char *request_id)
 {
 	memset(resp, 0, sizeof(*resp));
 	resp->status = 200;
@@ -69,8 +80,7 @@ web_header_set(struct web_resp *resp, const char *name, const char *value)
 }
 
 int
-web_header_setf(struct web_resp *resp, const char *name, const char *fmt,
-    ...)
+web_header_setf(struct web_resp *resp, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 	char *value;
@@ -92,8 +102,8 @@ web_json(struct web_resp *resp, int status, struct json_object *obj)
 	resp->status = status;
 	resp->content_type = "application/json";
 	buf_reset(resp->body);
-	text = json_object_to_json_string_length(obj,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+	text = json_object_to_json_string_length(
+	    obj, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
 	buf_append(resp->body, text, len);
 	buf_putc(resp->body, '\n');
 	json_object_put(obj);
@@ -131,22 +141,22 @@ int
 web_fail(struct web_resp *resp, const struct err *err)
 {
 	struct json_object *o, *detail;
-	int status = err->status >= 400 && err->status <= 599 ? err->status
-							      : 500;
+	int status =
+	    err->status >= 400 && err->status <= 599 ? err->status : 500;
 
 	o = json_object_new_object();
 	detail = json_object_new_object();
 	if (status >= 500 && status != 503) {
-		json_object_object_add(o, "error",
-		    json_object_new_string("internal"));
+		json_object_object_add(
+		    o, "error", json_object_new_string("internal"));
 		json_object_object_add(o, "message",
 		    json_object_new_string(
-			"internal error; quote the request id to support"));
+		        "internal error; quote the request id to support"));
 	} else {
 		json_object_object_add(o, "error",
 		    json_object_new_string(err->code[0] ? err->code : "error"));
-		json_object_object_add(o, "message",
-		    json_object_new_string(err->message));
+		json_object_object_add(
+		    o, "message", json_object_new_string(err->message));
 		if (err->field[0] != '\0')
 			json_object_object_add(detail, "field",
 			    json_object_new_string(err->field));

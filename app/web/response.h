@@ -20,9 +20,9 @@
 #define WEB_HEADERS_MAX 24
 
 /* The Content-Security-Policy sent with every dynamic response. */
-#define WEB_CSP                                                              \
-	"default-src 'none'; script-src 'self'; style-src 'self'; "          \
-	"img-src 'self' data:; connect-src 'self'; font-src 'self'; "        \
+#define WEB_CSP                                                                \
+	"default-src 'none'; script-src 'self'; style-src 'self'; "            \
+	"img-src 'self' data:; connect-src 'self'; font-src 'self'; "          \
 	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 struct web_resp {
@@ -48,12 +48,11 @@ void web_response_init(struct web_resp *resp, struct arena *arena,
  * the name is not a token, or the table is full.  The strings must live
  * until the response is sent (use the arena).
  */
-int web_header_set(struct web_resp *resp, const char *name,
-    const char *value);
+int web_header_set(struct web_resp *resp, const char *name, const char *value);
 
 /* As web_header_set with a printf-style value made in the arena. */
-int web_header_setf(struct web_resp *resp, const char *name,
-    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int web_header_setf(struct web_resp *resp, const char *name, const char *fmt,
+    ...) __attribute__((format(printf, 3, 4)));
 
 /*
  * Serialise obj as the body with status and type application/json;

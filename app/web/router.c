@@ -81,8 +81,8 @@ pattern_match(const char *pattern, const char *path, struct web_req *req)
 }
 
 enum web_match
-web_route_match(const struct web_route *routes, size_t n,
-    struct web_req *req, const struct web_route **route, unsigned *allow)
+web_route_match(const struct web_route *routes, size_t n, struct web_req *req,
+    const struct web_route **route, unsigned *allow)
 {
 	enum web_method m = req->method == WEB_HEAD ? WEB_GET : req->method;
 	size_t i;
@@ -107,8 +107,7 @@ web_route_match(const struct web_route *routes, size_t n,
 }
 
 int
-web_route_is_api(const struct web_route *routes, size_t n,
-    struct web_req *req)
+web_route_is_api(const struct web_route *routes, size_t n, struct web_req *req)
 {
 	const struct web_route *route;
 	unsigned allow;

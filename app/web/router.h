@@ -27,11 +27,11 @@ enum web_route_kind {
 };
 
 struct web_route {
-	unsigned methods;        /* WEB_M(WEB_GET) | ... */
-	const char *pattern;     /* "/api/v1/pools/{id}" */
+	unsigned methods;    /* WEB_M(WEB_GET) | ... */
+	const char *pattern; /* "/api/v1/pools/{id}" */
 	web_handler_fn handler;
 	enum web_route_kind kind;
-	const char *permission;  /* what the caller must hold; "" public */
+	const char *permission; /* what the caller must hold; "" public */
 };
 
 enum web_match {
@@ -57,8 +57,8 @@ void web_allow_string(unsigned methods, struct buf *out);
  * Whether errors for req should be JSON: its path belongs to an API route,
  * or (matching none) starts with /api/.
  */
-int web_route_is_api(const struct web_route *routes, size_t n,
-    struct web_req *req);
+int web_route_is_api(
+    const struct web_route *routes, size_t n, struct web_req *req);
 
 /* Whether path looks like an API path ("/api/..."), for error bodies. */
 int web_path_is_api(const char *path);

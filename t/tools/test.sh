@@ -1,0 +1,8 @@
+#!/bin/sh
+# test.sh: what `make test` runs once everything is built: every test
+# through prove, in parallel, ending with the line "N passed, N failed".
+set -u
+jobs=${CLOUDPAM_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
+mkdir -p build/test-output
+PERL5LIB=t/lib${PERL5LIB:+:$PERL5LIB} exec prove -I t/lib --formatter TAP::Formatter::CloudPAM -j "$jobs" \
+    build/t/unit/*.t t/*.t t/api/*.t t/browser/*.t
