@@ -132,7 +132,7 @@ test: deps test-build
 	@sh t/tools/test.sh
 
 bench: deps all
-	@sh t/bench/bench.sh
+	@perl t/bench/bench.pl
 
 clean:
 	rm -rf build

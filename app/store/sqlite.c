@@ -22,6 +22,7 @@
 #include "store/migrations.h"
 
 enum stmt {
+	STMT_SCHEMA_EXISTS,
 	STMT_SCHEMA_CURRENT,
 	STMT_SCHEMA_RECORD,
 	STMT_SCHEMA_APPLIED_AT,
@@ -31,6 +32,9 @@ enum stmt {
 };
 
 static const char *const stmt_sql[STMT__MAX] = {
+	/* STMT_SCHEMA_EXISTS */
+	"SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+	"name = 'schema_migrations'",
 	/* STMT_SCHEMA_CURRENT */
 	"SELECT coalesce(max(version), 0), count(*) FROM schema_migrations",
 	/* STMT_SCHEMA_RECORD */
@@ -199,15 +203,11 @@ has_migrations_table(struct store *st, int *yes, struct err *err)
 	sqlite3_stmt *s;
 	int rc;
 
-	/* Not in the statement table: it runs before the schema exists. */
-	if (sqlite3_prepare_v2(st->db,
-	        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-	        "name = 'schema_migrations'",
-	        -1, &s, NULL) != SQLITE_OK)
-		return db_fail(st, err, "schema lookup");
+	if ((s = stmt_get(st, STMT_SCHEMA_EXISTS, err)) == NULL)
+		return -1;
 	rc = sqlite3_step(s);
 	*yes = rc == SQLITE_ROW;
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return db_fail(st, err, "schema lookup");
 	return 0;

@@ -194,8 +194,8 @@ sub worker_pids {
 sub rss_kb {
 	my ($class, $pid) = @_;
 	open my $fh, '<', "/proc/$pid/status" or return undef;
-	while (<$fh>) {
-		return $1 if /^VmRSS:\s+(\d+)/;
+	while (my $line = <$fh>) {
+		return $1 if $line =~ /^VmRSS:\s+(\d+)/;
 	}
 	return undef;
 }
