@@ -73,6 +73,12 @@ $(B)/t/unit/%.t: t/unit/%.c t/unit/tap.h $(B)/libcloudpam.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BUILD_CFLAGS) -It -o $@ $< $(B)/libcloudpam.a $(LDLIBS)
 
+BENCH_BIN := $(patsubst t/bench/%.c,$(B)/bench/%,$(wildcard t/bench/*.c))
+
+$(B)/bench/%: t/bench/%.c $(B)/libcloudpam.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BUILD_CFLAGS) -It -o $@ $< $(B)/libcloudpam.a $(LDLIBS)
+
 test-build: $(B)/cloudpam $(UNIT_BIN) $(FUZZ_BIN)
 
 # --- fuzzing: libFuzzer with Debian's clang, sanitizers on -------------
@@ -131,7 +137,7 @@ format:
 test: deps test-build
 	@sh t/tools/test.sh
 
-bench: deps all
+bench: deps all $(BENCH_BIN)
 	@perl t/bench/bench.pl
 
 clean:
