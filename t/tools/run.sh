@@ -1,11 +1,13 @@
 #!/bin/sh
 # run.sh: what `make run` does after building: migrate var/cloudpam.db,
 # start the worker pool and an nginx of its own, print the URL, and stop
-# both cleanly on Ctrl-C.  CLOUDPAM_PORT (default 8080) and
-# CLOUDPAM_WORKERS (default: the number of cores) may be set.
+# both cleanly on Ctrl-C.  CLOUDPAM_PORT (default 8080), CLOUDPAM_WORKERS
+# (default: the number of cores), CLOUDPAM_VAR (default var/) and
+# CLOUDPAM_BIN (default build/cloudpam) may be set.
 set -eu
 top=$(pwd)
-var="$top/var"
+var=${CLOUDPAM_VAR:-$top/var}
+bin=${CLOUDPAM_BIN:-./build/cloudpam}
 port=${CLOUDPAM_PORT:-8080}
 workers=${CLOUDPAM_WORKERS:-$(nproc 2>/dev/null || echo 2)}
 sock="$var/cloudpam.sock"
@@ -13,7 +15,7 @@ user=$(id -un)
 [ "$user" = root ] && user="nobody nogroup"
 
 mkdir -p "$var/log"
-if ! ./build/cloudpam migrate up --database-url "sqlite:$var/cloudpam.db" \
+if ! "$bin" migrate up --database-url "sqlite:$var/cloudpam.db" \
     >"$var/log/migrate.log" 2>&1; then
 	cat "$var/log/migrate.log" >&2
 	exit 1
@@ -36,7 +38,7 @@ done
 sh t/tools/nginx-conf.sh "$var" "127.0.0.1:$port" "unix:$sock" \
     "$top/static" "$user"
 
-./build/cloudpam serve --listen "unix:$sock" --workers "$workers" \
+"$bin" serve --listen "unix:$sock" --workers "$workers" \
     --socket-mode 0666 --pid-file "$var/cloudpam.pid" \
     --database-url "sqlite:$var/cloudpam.db" \
     --log-file "$var/log/cloudpam.log" &
@@ -46,6 +48,7 @@ web=$!
 
 stop() {
 	trap - INT TERM EXIT
+	trap '' PIPE # a closed terminal must not stop the clean-up
 	echo
 	echo "stopping nginx and the worker pool..."
 	kill -QUIT "$web" 2>/dev/null || true
