@@ -8,6 +8,8 @@
 #include "cmd/routes.h"
 
 #include "api/health.h"
+#include "api/pools.h"
+#include "api/search.h"
 #include "api/settings.h"
 #include "ui/home.h"
 #include "ui/search.h"
@@ -16,6 +18,7 @@
 #define GET WEB_M(WEB_GET)
 #define POST WEB_M(WEB_POST)
 #define PATCH WEB_M(WEB_PATCH)
+#define DELETE WEB_M(WEB_DELETE)
 
 const struct web_route cloudpam_routes[] = {
 	{ GET, "/", ui_home, WEB_ROUTE_PAGE, "" },
@@ -28,6 +31,20 @@ const struct web_route cloudpam_routes[] = {
 	{ GET, "/api/v1/openapi.yaml", api_openapi, WEB_ROUTE_API, "" },
 	{ GET, "/api/v1/settings", api_settings_get, WEB_ROUTE_API, "" },
 	{ PATCH, "/api/v1/settings", api_settings_patch, WEB_ROUTE_API, "" },
+	{ GET, "/api/v1/pools", api_pools_list, WEB_ROUTE_API, "" },
+	{ POST, "/api/v1/pools", api_pools_create, WEB_ROUTE_API, "" },
+	{ GET, "/api/v1/pools/tree", api_pools_tree, WEB_ROUTE_API, "" },
+	{ GET, "/api/v1/pools/{id}", api_pools_get, WEB_ROUTE_API, "" },
+	{ PATCH, "/api/v1/pools/{id}", api_pools_update, WEB_ROUTE_API, "" },
+	{ DELETE, "/api/v1/pools/{id}", api_pools_delete, WEB_ROUTE_API, "" },
+	{ POST, "/api/v1/pools/{id}/allocate", api_pools_allocate,
+	    WEB_ROUTE_API, "" },
+	{ GET, "/api/v1/pools/{id}/blocks", api_pools_blocks, WEB_ROUTE_API,
+	    "" },
+	{ GET, "/api/v1/pools/{id}/utilization", api_pools_utilization,
+	    WEB_ROUTE_API, "" },
+	{ GET, "/api/v1/blocks", api_blocks_list, WEB_ROUTE_API, "" },
+	{ GET, "/api/v1/search", api_search, WEB_ROUTE_API, "" },
 };
 
 const size_t cloudpam_nroutes =

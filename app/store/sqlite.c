@@ -15,46 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "lib/log.h"
 #include "lib/metrics.h"
 #include "store/migrations.h"
-
-enum stmt {
-	STMT_SCHEMA_EXISTS,
-	STMT_SCHEMA_CURRENT,
-	STMT_SCHEMA_RECORD,
-	STMT_SCHEMA_APPLIED_AT,
-	STMT_SETTING_GET,
-	STMT_SETTING_SET,
-	STMT__MAX
-};
-
-static const char *const stmt_sql[STMT__MAX] = {
-	/* STMT_SCHEMA_EXISTS */
-	"SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
-	"name = 'schema_migrations'",
-	/* STMT_SCHEMA_CURRENT */
-	"SELECT coalesce(max(version), 0), count(*) FROM schema_migrations",
-	/* STMT_SCHEMA_RECORD */
-	"INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
-	/* STMT_SCHEMA_APPLIED_AT */
-	"SELECT applied_at FROM schema_migrations WHERE version = ?1",
-	/* STMT_SETTING_GET */
-	"SELECT value FROM settings WHERE key = ?1",
-	/* STMT_SETTING_SET */
-	"INSERT INTO settings (key, value) VALUES (?1, ?2) "
-	"ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
-	"updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
-};
-
-struct store {
-	sqlite3 *db;
-	char *path;
-	sqlite3_stmt *stmts[STMT__MAX];
-	struct store_options opt;
-};
+#include "store/sqlite_internal.h"
 
 static const char migrations_table_sql[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
@@ -63,9 +27,8 @@ static const char migrations_table_sql[] =
     " applied_at TEXT NOT NULL"
     "  DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))";
 
-/* Map an SQLite result code onto err, logging the detail. */
-static int
-db_fail(struct store *st, struct err *err, const char *what)
+int
+sqlite_fail(struct store *st, struct err *err, const char *what)
 {
 	int code = sqlite3_extended_errcode(st->db);
 
@@ -90,15 +53,15 @@ db_fail(struct store *st, struct err *err, const char *what)
 	}
 }
 
-static sqlite3_stmt *
-stmt_get(struct store *st, enum stmt id, struct err *err)
+sqlite3_stmt *
+sqlite_stmt(struct store *st, enum stmt id, struct err *err)
 {
 	sqlite3_stmt *s = st->stmts[id];
 
 	if (s == NULL) {
-		if (sqlite3_prepare_v3(st->db, stmt_sql[id], -1,
+		if (sqlite3_prepare_v3(st->db, sqlite_stmt_sql[id], -1,
 		        SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
-			db_fail(st, err, "prepare");
+			sqlite_fail(st, err, "prepare");
 			return NULL;
 		}
 		st->stmts[id] = s;
@@ -108,11 +71,52 @@ stmt_get(struct store *st, enum stmt id, struct err *err)
 	return s;
 }
 
+void
+sqlite_bind_text(sqlite3_stmt *s, int i, const char *text)
+{
+	if (text == NULL)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_text(s, i, text, -1, SQLITE_STATIC);
+}
+
+void
+sqlite_bind_id(sqlite3_stmt *s, int i, int64_t id)
+{
+	if (id == 0)
+		sqlite3_bind_null(s, i);
+	else
+		sqlite3_bind_int64(s, i, id);
+}
+
+const char *
+sqlite_col_text(sqlite3_stmt *s, int i, struct arena *arena)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	int n = sqlite3_column_bytes(s, i);
+
+	if (t == NULL)
+		return "";
+	return arena_strndup(arena, (const char *)t, (size_t)n);
+}
+
+int
+sqlite_exec_stmt(
+    struct store *st, sqlite3_stmt *s, const char *what, struct err *err)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE)
+		return sqlite_fail(st, err, what);
+	return 0;
+}
+
 static int
 exec_sql(struct store *st, const char *sql, struct err *err)
 {
 	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-		return db_fail(st, err, "exec");
+		return sqlite_fail(st, err, "exec");
 	return 0;
 }
 
@@ -203,13 +207,13 @@ has_migrations_table(struct store *st, int *yes, struct err *err)
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((s = stmt_get(st, STMT_SCHEMA_EXISTS, err)) == NULL)
+	if ((s = sqlite_stmt(st, STMT_SCHEMA_EXISTS, err)) == NULL)
 		return -1;
 	rc = sqlite3_step(s);
 	*yes = rc == SQLITE_ROW;
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(st, err, "schema lookup");
+		return sqlite_fail(st, err, "schema lookup");
 	return 0;
 }
 
@@ -226,11 +230,11 @@ store_schema(struct store *st, struct store_schema *out, struct err *err)
 		return -1;
 	if (!exists)
 		return 0;
-	if ((s = stmt_get(st, STMT_SCHEMA_CURRENT, err)) == NULL)
+	if ((s = sqlite_stmt(st, STMT_SCHEMA_CURRENT, err)) == NULL)
 		return -1;
 	rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW)
-		return db_fail(st, err, "schema version");
+		return sqlite_fail(st, err, "schema version");
 	out->current = sqlite3_column_int(s, 0);
 	out->applied = sqlite3_column_int(s, 1);
 	sqlite3_reset(s);
@@ -252,12 +256,12 @@ migration_apply(
 		    m->version, m->name, sqlite3_errmsg(st->db));
 		goto fail;
 	}
-	if ((s = stmt_get(st, STMT_SCHEMA_RECORD, err)) == NULL)
+	if ((s = sqlite_stmt(st, STMT_SCHEMA_RECORD, err)) == NULL)
 		goto fail;
 	sqlite3_bind_int(s, 1, m->version);
 	sqlite3_bind_text(s, 2, m->name, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) != SQLITE_DONE) {
-		db_fail(st, err, "record migration");
+		sqlite_fail(st, err, "record migration");
 		goto fail;
 	}
 	sqlite3_reset(s);
@@ -303,7 +307,7 @@ store_migration_applied_at(struct store *st, int version, struct arena *arena,
 	int rc;
 
 	*applied_at = NULL;
-	if ((s = stmt_get(st, STMT_SCHEMA_APPLIED_AT, err)) == NULL)
+	if ((s = sqlite_stmt(st, STMT_SCHEMA_APPLIED_AT, err)) == NULL)
 		return -1;
 	sqlite3_bind_int(s, 1, version);
 	rc = sqlite3_step(s);
@@ -311,7 +315,7 @@ store_migration_applied_at(struct store *st, int version, struct arena *arena,
 		*applied_at = arena_strdup(
 		    arena, (const char *)sqlite3_column_text(s, 0));
 	else if (rc != SQLITE_DONE)
-		return db_fail(st, err, "migration lookup");
+		return sqlite_fail(st, err, "migration lookup");
 	sqlite3_reset(s);
 	return 0;
 }
@@ -373,7 +377,7 @@ store_setting_get(struct store *st, const char *key, struct arena *arena,
 	int rc;
 
 	*value = NULL;
-	if ((s = stmt_get(st, STMT_SETTING_GET, err)) == NULL)
+	if ((s = sqlite_stmt(st, STMT_SETTING_GET, err)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
@@ -382,7 +386,7 @@ store_setting_get(struct store *st, const char *key, struct arena *arena,
 		    arena, (const char *)sqlite3_column_text(s, 0));
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_fail(st, err, "setting");
+		return sqlite_fail(st, err, "setting");
 	if (rc == SQLITE_ROW && *value == NULL)
 		return err_set(err, 500, "internal", "out of memory");
 	return 0;
@@ -395,13 +399,13 @@ store_setting_set(
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((s = stmt_get(st, STMT_SETTING_SET, err)) == NULL)
+	if ((s = sqlite_stmt(st, STMT_SETTING_SET, err)) == NULL)
 		return -1;
 	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
-		return db_fail(st, err, "setting");
+		return sqlite_fail(st, err, "setting");
 	return 0;
 }

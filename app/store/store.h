@@ -14,6 +14,7 @@
 #define CLOUDPAM_STORE_STORE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/arena.h"
 #include "lib/err.h"
@@ -73,5 +74,255 @@ int store_setting_get(struct store *st, const char *key, struct arena *arena,
 /* Set a value of the settings table (insert or replace). */
 int store_setting_set(
     struct store *st, const char *key, const char *value, struct err *err);
+
+/* --- transactions ------------------------------------------------- */
+
+/*
+ * Begin a transaction; immediate takes the write lock at once (SQLite
+ * BEGIN IMMEDIATE), so two writers never both read then both write.
+ */
+int store_begin(struct store *st, int immediate, struct err *err);
+int store_commit(struct store *st, struct err *err);
+/* Roll back; harmless when no transaction is open. */
+void store_rollback(struct store *st);
+
+/* --- rows ----------------------------------------------------------- */
+
+/*
+ * Rows point into the arena given to the call that read them.  Integer
+ * references that are absent are 0.
+ */
+struct store_vrf {
+	int64_t id;
+	const char *name;
+	const char *rd;
+	const char *description;
+	const char *created_at;
+	const char *updated_at;
+	int64_t pools;
+};
+
+struct store_account {
+	int64_t id;
+	const char *provider;
+	const char *external_key;
+	const char *name;
+	const char *platform;
+	const char *tier;
+	const char *environment;
+	const char *regions; /* JSON array text */
+	const char *tags;    /* JSON object text */
+	const char *description;
+	const char *created_at;
+	const char *updated_at;
+	int64_t pools;
+};
+
+struct store_pool {
+	int64_t id;
+	const char *name;
+	const char *cidr;
+	int family; /* 4 or 6 */
+	int prefix_len;
+	const char *first_key;
+	const char *last_key;
+	int64_t vrf_id;
+	int64_t parent_id;
+	int64_t account_id;
+	const char *type;
+	const char *status;
+	const char *source;
+	const char *description;
+	const char *tags; /* JSON object text */
+	const char *external_id;
+	const char *region;
+	uint64_t used_top, used_high, used_low; /* addresses in children */
+	int64_t children;
+	const char *created_at;
+	const char *updated_at;
+	const char *created_by;
+	const char *updated_by;
+	const char *vrf_name;     /* joined */
+	const char *account_name; /* joined, "" without account */
+};
+
+struct store_free_block {
+	const char *first_key;
+	int prefix_len;
+	const char *cidr;
+};
+
+struct store_special {
+	int64_t id;
+	const char *cidr;
+	const char *name;
+	const char *reference;
+	const char *registry;
+	const char *category;
+	int always_allowed;
+	int allowed;
+};
+
+/* A page of a list: offset and limit in, total out. */
+struct store_page {
+	int64_t offset;
+	int64_t limit;
+	int64_t total;
+};
+
+/* --- VRFs ----------------------------------------------------------- */
+
+int store_vrf_insert(
+    struct store *st, const struct store_vrf *in, int64_t *id, struct err *err);
+/* 404 "not_found" when there is no such VRF. */
+int store_vrf_get(struct store *st, int64_t id, struct arena *arena,
+    struct store_vrf *out, struct err *err);
+int store_vrf_find_name(struct store *st, const char *name, struct arena *arena,
+    struct store_vrf *out, int *found, struct err *err);
+int store_vrf_update(
+    struct store *st, const struct store_vrf *in, struct err *err);
+int store_vrf_delete(struct store *st, int64_t id, struct err *err);
+int store_vrf_list(struct store *st, struct arena *arena,
+    struct store_page *page, struct store_vrf **out, size_t *n,
+    struct err *err);
+
+/* --- accounts ------------------------------------------------------- */
+
+struct store_account_filter {
+	const char *q;        /* name or external key contains */
+	const char *provider; /* exact, or NULL */
+};
+
+int store_account_insert(struct store *st, const struct store_account *in,
+    int64_t *id, struct err *err);
+int store_account_get(struct store *st, int64_t id, struct arena *arena,
+    struct store_account *out, struct err *err);
+int store_account_update(
+    struct store *st, const struct store_account *in, struct err *err);
+int store_account_delete(struct store *st, int64_t id, struct err *err);
+int store_account_list(struct store *st, struct arena *arena,
+    const struct store_account_filter *f, struct store_page *page,
+    struct store_account **out, size_t *n, struct err *err);
+/* The account with this provider and key: *found 0 when none. */
+int store_account_find_key(struct store *st, const char *provider,
+    const char *external_key, struct arena *arena, struct store_account *out,
+    int *found, struct err *err);
+
+/* --- pools ---------------------------------------------------------- */
+
+struct store_pool_filter {
+	int64_t vrf_id;     /* 0: any */
+	int64_t parent_id;  /* 0: any; -1: top-level only */
+	int64_t account_id; /* 0: any */
+	const char *type;
+	const char *status;
+	const char *source;
+	int family;          /* 0: any */
+	const char *tag_key; /* with tag_value: tags[key] == value */
+	const char *tag_value;
+	const char *q;   /* name, cidr, external id or description */
+	int leaves_only; /* pools without children */
+};
+
+/* Insert; in->id is ignored.  Fills *id. */
+int store_pool_insert(struct store *st, const struct store_pool *in,
+    int64_t *id, struct err *err);
+int store_pool_get(struct store *st, int64_t id, struct arena *arena,
+    struct store_pool *out, struct err *err);
+/* Write the changeable fields (name, account, type, status, description,
+ * tags, external id, region, updated_by) of in->id. */
+int store_pool_update(
+    struct store *st, const struct store_pool *in, struct err *err);
+int store_pool_delete(struct store *st, int64_t id, struct err *err);
+/* Set the utilization counters and child count of a pool. */
+int store_pool_set_used(struct store *st, int64_t id, uint64_t top,
+    uint64_t high, uint64_t low, int64_t children, struct err *err);
+int store_pool_list(struct store *st, struct arena *arena,
+    const struct store_pool_filter *f, struct store_page *page,
+    struct store_pool **out, size_t *n, struct err *err);
+/*
+ * The sibling (same VRF and parent, 0 for top-level) whose range overlaps
+ * [first_key, last_key] of family; *found 0 when none.
+ */
+int store_pool_overlapping_sibling(struct store *st, int64_t vrf_id,
+    int64_t parent_id, int family, const char *first_key, const char *last_key,
+    struct arena *arena, struct store_pool *out, int *found, struct err *err);
+/*
+ * Pools whose cidr is one of cidrs[0..ncidrs) (in vrf_id, or any VRF when
+ * 0), most specific first: the pools containing an address or prefix.
+ */
+int store_pool_by_cidrs(struct store *st, int64_t vrf_id,
+    const char *const *cidrs, size_t ncidrs, struct arena *arena,
+    struct store_pool **out, size_t *n, struct err *err);
+/* Pools of family inside [first_key, last_key] (any VRF when 0). */
+int store_pool_within(struct store *st, int64_t vrf_id, int family,
+    const char *first_key, const char *last_key, struct arena *arena,
+    struct store_page *page, struct store_pool **out, size_t *n,
+    struct err *err);
+/* Direct children of parent_id overlapping [first_key, last_key], in
+ * address order (limit < 0: all). */
+int store_pool_children_range(struct store *st, int64_t parent_id,
+    const char *first_key, const char *last_key, int64_t limit,
+    struct arena *arena, struct store_pool **out, size_t *n, struct err *err);
+/* Ids of every descendant of id, deepest first (for cascade deletes). */
+int store_pool_descendants(struct store *st, int64_t id, struct arena *arena,
+    int64_t **ids, size_t *n, struct err *err);
+
+struct store_totals {
+	int64_t pools, vrfs, accounts;
+};
+int store_totals(struct store *st, struct store_totals *out, struct err *err);
+
+/* --- free space ------------------------------------------------------ */
+
+enum store_fit {
+	STORE_FIT_FIRST,   /* lowest address */
+	STORE_FIT_BEST,    /* smallest free block that fits */
+	STORE_FIT_LAST,    /* highest address */
+	STORE_FIT_LARGEST, /* the largest free block */
+	STORE_FIT__MAX
+};
+
+int store_free_insert(struct store *st, int64_t pool_id,
+    const struct store_free_block *b, struct err *err);
+int store_free_delete(
+    struct store *st, int64_t pool_id, const char *first_key, struct err *err);
+/*
+ * A free block of pool_id with prefix length at most max_len, chosen by
+ * fit; *found 0 when none.
+ */
+int store_free_find(struct store *st, int64_t pool_id, int max_len,
+    enum store_fit fit, struct arena *arena, struct store_free_block *out,
+    int *found, struct err *err);
+/* The free block starting at or before key (the one that may contain
+ * it); *found 0 when none. */
+int store_free_at(struct store *st, int64_t pool_id, const char *key,
+    struct arena *arena, struct store_free_block *out, int *found,
+    struct err *err);
+/* Free blocks of pool_id starting at or after from_key, in order. */
+int store_free_list(struct store *st, int64_t pool_id, const char *from_key,
+    int64_t limit, struct arena *arena, struct store_free_block **out,
+    size_t *n, struct err *err);
+
+/* --- idempotency ------------------------------------------------------ */
+
+/* The stored answer for (scope, key): *found 0 when none. */
+int store_idempotency_get(struct store *st, const char *scope, const char *key,
+    struct arena *arena, char **request_hash, int *status, char **response,
+    int *found, struct err *err);
+int store_idempotency_put(struct store *st, const char *scope, const char *key,
+    const char *request_hash, int status, const char *response,
+    struct err *err);
+
+/* --- special-purpose ranges ----------------------------------------- */
+
+/* Refused (not allowed) special ranges overlapping [first, last]. */
+int store_special_overlapping(struct store *st, int family,
+    const char *first_key, const char *last_key, struct arena *arena,
+    struct store_special **out, size_t *n, struct err *err);
+int store_special_list(struct store *st, struct arena *arena,
+    struct store_special **out, size_t *n, struct err *err);
+int store_special_set_allowed(
+    struct store *st, int64_t id, int allowed, struct err *err);
 
 #endif

@@ -120,6 +120,22 @@ web_fields_json(struct json_object *obj, const struct web_field *fields,
 		if (f->type == WEB_FIELD_INT &&
 		    check_int(f, v, &values[idx], err) == -1)
 			return -1;
+		if (f->type == WEB_FIELD_ID) {
+			if (v != NULL &&
+			    (!json_object_is_type(v, json_type_int) ||
+			        json_object_get_int64(v) <= 0))
+				return err_field(err, 400, "invalid_type",
+				    f->name,
+				    "%s must be a positive integer id or null",
+				    f->name);
+			values[idx].i = v ? json_object_get_int64(v) : 0;
+		}
+		if (f->type == WEB_FIELD_OBJECT) {
+			if (!json_object_is_type(v, json_type_object))
+				return err_field(err, 400, "invalid_type",
+				    f->name, "%s must be an object", f->name);
+			values[idx].obj = v;
+		}
 		if (f->type == WEB_FIELD_BOOL) {
 			if (!json_object_is_type(v, json_type_boolean))
 				return err_field(err, 400, "invalid_type",

@@ -21,6 +21,8 @@ enum web_field_type {
 	WEB_FIELD_STRING, /* UTF-8 text, length within [min, max] */
 	WEB_FIELD_INT,    /* integer within [min, max] */
 	WEB_FIELD_BOOL,
+	WEB_FIELD_ID,     /* a positive integer, or null (0) */
+	WEB_FIELD_OBJECT, /* a JSON object, checked by the handler */
 	WEB_FIELD__MAX
 };
 
@@ -37,7 +39,8 @@ struct web_value {
 	int present;
 	const char *s; /* STRING: points into the JSON object */
 	size_t len;
-	long long i; /* INT, BOOL */
+	long long i;             /* INT, BOOL, ID (0 for null) */
+	struct json_object *obj; /* OBJECT: borrowed from the input */
 };
 
 /*

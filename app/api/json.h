@@ -1,0 +1,42 @@
+/*
+ * json.h: the JSON shapes of CloudPAM's objects, shared by the API and
+ * the pages (a page and its API twin render the same model).
+ */
+#ifndef CLOUDPAM_API_JSON_H
+#define CLOUDPAM_API_JSON_H
+
+#include <json-c/json.h>
+
+#include "ipam/pool.h"
+#include "lib/arena.h"
+#include "store/store.h"
+#include "web/query.h"
+
+/* A pool with its utilization (exact decimal strings and a percent). */
+struct json_object *api_pool_json(const struct store_pool *p);
+struct json_object *api_vrf_json(const struct store_vrf *v);
+struct json_object *api_account_json(const struct store_account *a);
+
+/* {"used", "free", "total", "percent"} of a pool. */
+struct json_object *api_utilization_json(const struct store_pool *p);
+
+/* The list envelope: {"items", "total", "page", "page_size"}. */
+struct json_object *api_list_json(
+    struct json_object *items, int64_t total, const struct web_paging *paging);
+
+/*
+ * Check a "tags" value: an object of at most 64 string values, keys 1-64
+ * of [A-Za-z0-9_.:-], values at most 256 bytes of text.  *text receives
+ * its canonical JSON in arena memory.  400 naming "tags".
+ */
+int api_tags_text(struct json_object *tags, struct arena *arena,
+    const char **text, struct err *err);
+
+/* Parse stored tag text back to an object (an empty one if unreadable). */
+struct json_object *api_tags_json(const char *text);
+
+/* A JSON value that is null or a positive integer id; 400 otherwise. */
+int api_optional_id(
+    struct json_object *v, const char *field, int64_t *out, struct err *err);
+
+#endif

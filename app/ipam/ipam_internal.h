@@ -1,0 +1,37 @@
+/*
+ * ipam_internal.h: helpers shared by the files of app/ipam.  Never
+ * included from another layer.
+ */
+#ifndef CLOUDPAM_IPAM_INTERNAL_H
+#define CLOUDPAM_IPAM_INTERNAL_H
+
+#include "ipam/pool.h"
+
+/* Turn a 404 from a lookup of a referenced row into 400
+ * "invalid_reference" naming field.  Returns -1. */
+int ipam_reference_error(
+    struct err *err, const char *field, const char *what, int64_t id);
+
+/* Fill a free-block row for p; key and cidr are the caller's buffers. */
+void ipam_free_block_of(const struct ip_prefix *p, char *key, char *cidr,
+    struct store_free_block *out);
+
+int ipam_free_take(struct store *st, struct arena *arena, int64_t parent_id,
+    const struct ip_prefix *block, struct err *err);
+int ipam_free_give(struct store *st, struct arena *arena,
+    const struct store_pool *parent, const struct ip_prefix *block,
+    struct err *err);
+int ipam_parent_account(struct store *st, const struct store_pool *parent,
+    const struct ip_prefix *child, int sign, struct err *err);
+
+/*
+ * Insert pool p (already parsed) under parent (when in->parent_id) in
+ * vrf_id, inside the caller's transaction; checked: the overlap and
+ * special-range checks were done by the caller (allocation).
+ */
+int ipam_pool_insert_locked(struct store *st, struct arena *arena,
+    const struct ipam_pool_in *in, const struct ip_prefix *p,
+    struct store_pool *parent, int64_t vrf_id, int checked,
+    struct store_pool *out, struct err *err);
+
+#endif

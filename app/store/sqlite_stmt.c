@@ -1,0 +1,203 @@
+/*
+ * sqlite_stmt.c: every SQL statement of the SQLite backend, in one table
+ * indexed by enum stmt (sqlite_internal.h).  Only bound parameters vary;
+ * optional filters are written as (?N IS NULL OR column = ?N).
+ */
+#include "store/sqlite_internal.h"
+
+#define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+
+#define POOL_SELECT                                                            \
+	"SELECT p.id, p.name, p.cidr, p.family, p.prefix_len, p.first_key, "   \
+	"p.last_key, p.vrf_id, coalesce(p.parent_id, 0), "                     \
+	"coalesce(p.account_id, 0), p.type, p.status, p.source, "              \
+	"p.description, p.tags, p.external_id, p.region, p.used_top, "         \
+	"p.used_high, p.used_low, p.children, p.created_at, p.updated_at, "    \
+	"p.created_by, p.updated_by, v.name, coalesce(a.name, '') "            \
+	"FROM pools p JOIN vrfs v ON v.id = p.vrf_id "                         \
+	"LEFT JOIN accounts a ON a.id = p.account_id "
+
+/* The filters of struct store_pool_filter, parameters ?1 to ?11. */
+#define POOL_FILTER                                                            \
+	"(?1 IS NULL OR p.vrf_id = ?1) "                                       \
+	"AND (?2 IS NULL OR (?2 = -1 AND p.parent_id IS NULL) "                \
+	"OR p.parent_id = ?2) "                                                \
+	"AND (?3 IS NULL OR p.account_id = ?3) "                               \
+	"AND (?4 IS NULL OR p.type = ?4) "                                     \
+	"AND (?5 IS NULL OR p.status = ?5) "                                   \
+	"AND (?6 IS NULL OR p.source = ?6) "                                   \
+	"AND (?7 IS NULL OR p.family = ?7) "                                   \
+	"AND (?8 IS NULL OR json_extract(p.tags, '$.\"' || ?8 || '\"') = ?9) " \
+	"AND (?10 IS NULL OR p.name LIKE ?10 ESCAPE '\\' "                     \
+	"OR p.cidr LIKE ?10 ESCAPE '\\' OR p.external_id LIKE ?10 ESCAPE "     \
+	"'\\' "                                                                \
+	"OR p.description LIKE ?10 ESCAPE '\\') "                              \
+	"AND (?11 IS NULL OR p.children = 0) "
+
+#define ACCOUNT_SELECT                                                         \
+	"SELECT a.id, a.provider, a.external_key, a.name, a.platform, "        \
+	"a.tier, a.environment, a.regions, a.tags, a.description, "            \
+	"a.created_at, a.updated_at, "                                         \
+	"(SELECT count(*) FROM pools p WHERE p.account_id = a.id) "            \
+	"FROM accounts a "
+
+#define VRF_SELECT                                                             \
+	"SELECT v.id, v.name, v.rd, v.description, v.created_at, "             \
+	"v.updated_at, (SELECT count(*) FROM pools p WHERE p.vrf_id = v.id) "  \
+	"FROM vrfs v "
+
+const char *const sqlite_stmt_sql[STMT__MAX] = {
+	/* STMT_SCHEMA_EXISTS */
+	"SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
+	"name = 'schema_migrations'",
+	/* STMT_SCHEMA_CURRENT */
+	"SELECT coalesce(max(version), 0), count(*) FROM schema_migrations",
+	/* STMT_SCHEMA_RECORD */
+	"INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)",
+	/* STMT_SCHEMA_APPLIED_AT */
+	"SELECT applied_at FROM schema_migrations WHERE version = ?1",
+	/* STMT_SETTING_GET */
+	"SELECT value FROM settings WHERE key = ?1",
+	/* STMT_SETTING_SET */
+	"INSERT INTO settings (key, value) VALUES (?1, ?2) "
+	"ON CONFLICT (key) DO UPDATE SET value = excluded.value, "
+	"updated_at = " NOW,
+	/* STMT_BEGIN */
+	"BEGIN",
+	/* STMT_BEGIN_IMMEDIATE */
+	"BEGIN IMMEDIATE",
+	/* STMT_COMMIT */
+	"COMMIT",
+	/* STMT_ROLLBACK */
+	"ROLLBACK",
+	/* STMT_VRF_INSERT */
+	"INSERT INTO vrfs (name, rd, description) VALUES (?1, ?2, ?3)",
+	/* STMT_VRF_GET */
+	VRF_SELECT "WHERE v.id = ?1",
+	/* STMT_VRF_FIND_NAME */
+	VRF_SELECT "WHERE v.name = ?1",
+	/* STMT_VRF_UPDATE */
+	"UPDATE vrfs SET name = ?2, rd = ?3, description = ?4, "
+	"updated_at = " NOW " WHERE id = ?1",
+	/* STMT_VRF_DELETE */
+	"DELETE FROM vrfs WHERE id = ?1",
+	/* STMT_VRF_LIST */
+	VRF_SELECT "ORDER BY v.id LIMIT ?1 OFFSET ?2",
+	/* STMT_VRF_COUNT */
+	"SELECT count(*) FROM vrfs",
+	/* STMT_ACCOUNT_INSERT */
+	"INSERT INTO accounts (provider, external_key, name, platform, tier, "
+	"environment, regions, tags, description) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	/* STMT_ACCOUNT_GET */
+	ACCOUNT_SELECT "WHERE a.id = ?1",
+	/* STMT_ACCOUNT_UPDATE */
+	"UPDATE accounts SET provider = ?2, external_key = ?3, name = ?4, "
+	"platform = ?5, tier = ?6, environment = ?7, regions = ?8, tags = ?9, "
+	"description = ?10, updated_at = " NOW " WHERE id = ?1",
+	/* STMT_ACCOUNT_DELETE */
+	"DELETE FROM accounts WHERE id = ?1",
+	/* STMT_ACCOUNT_LIST */
+	ACCOUNT_SELECT
+	"WHERE (?1 IS NULL OR a.provider = ?1) AND "
+	"(?2 IS NULL OR a.name LIKE ?2 ESCAPE '\\' OR a.external_key LIKE ?2 "
+	"ESCAPE '\\') ORDER BY a.name COLLATE NOCASE, a.id LIMIT ?3 OFFSET ?4",
+	/* STMT_ACCOUNT_COUNT */
+	"SELECT count(*) FROM accounts a WHERE (?1 IS NULL OR a.provider = ?1) "
+	"AND (?2 IS NULL OR a.name LIKE ?2 ESCAPE '\\' OR a.external_key LIKE "
+	"?2 ESCAPE '\\')",
+	/* STMT_ACCOUNT_FIND_KEY */
+	ACCOUNT_SELECT "WHERE a.provider = ?1 AND a.external_key = ?2",
+	/* STMT_POOL_INSERT */
+	"INSERT INTO pools (name, cidr, family, prefix_len, first_key, "
+	"last_key, vrf_id, parent_id, account_id, type, status, source, "
+	"description, tags, external_id, region, created_by, updated_by) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
+	"?15, ?16, ?17, ?17)",
+	/* STMT_POOL_GET */
+	POOL_SELECT "WHERE p.id = ?1",
+	/* STMT_POOL_UPDATE */
+	"UPDATE pools SET name = ?2, account_id = ?3, type = ?4, status = ?5, "
+	"description = ?6, tags = ?7, external_id = ?8, region = ?9, "
+	"updated_by = ?10, updated_at = " NOW " WHERE id = ?1",
+	/* STMT_POOL_DELETE */
+	"DELETE FROM pools WHERE id = ?1",
+	/* STMT_POOL_SET_USED */
+	"UPDATE pools SET used_top = ?2, used_high = ?3, used_low = ?4, "
+	"children = ?5 WHERE id = ?1",
+	/* STMT_POOL_LIST */
+	POOL_SELECT "WHERE " POOL_FILTER
+	            "ORDER BY p.vrf_id, p.family, p.first_key, p.prefix_len "
+	            "LIMIT ?12 OFFSET ?13",
+	/* STMT_POOL_COUNT */
+	"SELECT count(*) FROM pools p WHERE " POOL_FILTER,
+	/* STMT_POOL_SIBLING */
+	POOL_SELECT "WHERE p.vrf_id = ?1 AND coalesce(p.parent_id, 0) = ?2 "
+	            "AND p.family = ?3 AND p.first_key <= ?5 "
+	            "ORDER BY p.first_key DESC LIMIT 1",
+	/* STMT_POOL_BY_CIDR */
+	POOL_SELECT "WHERE p.cidr = ?1 AND (?2 IS NULL OR p.vrf_id = ?2)",
+	/* STMT_POOL_WITHIN */
+	POOL_SELECT
+	"WHERE p.family = ?1 AND p.first_key >= ?2 AND "
+	"p.first_key <= ?3 AND p.last_key <= ?4 AND "
+	"(?5 IS NULL OR p.vrf_id = ?5) ORDER BY p.first_key, p.prefix_len "
+	"LIMIT ?6 OFFSET ?7",
+	/* STMT_POOL_WITHIN_COUNT */
+	"SELECT count(*) FROM pools p WHERE p.family = ?1 AND "
+	"p.first_key >= ?2 AND p.first_key <= ?3 AND p.last_key <= ?4 AND "
+	"(?5 IS NULL OR p.vrf_id = ?5)",
+	/* STMT_POOL_CHILDREN_RANGE */
+	POOL_SELECT "WHERE p.parent_id = ?1 AND p.first_key <= ?3 AND "
+	            "p.last_key >= ?2 ORDER BY p.first_key LIMIT ?4",
+	/* STMT_POOL_DESCENDANTS */
+	"WITH RECURSIVE d (id, depth) AS (SELECT id, 0 FROM pools WHERE "
+	"parent_id = ?1 UNION ALL SELECT p.id, d.depth + 1 FROM pools p JOIN "
+	"d ON p.parent_id = d.id) SELECT id FROM d ORDER BY depth DESC",
+	/* STMT_TOTALS */
+	"SELECT (SELECT count(*) FROM pools), (SELECT count(*) FROM vrfs), "
+	"(SELECT count(*) FROM accounts)",
+	/* STMT_FREE_INSERT */
+	"INSERT INTO free_blocks (pool_id, first_key, prefix_len, cidr) "
+	"VALUES (?1, ?2, ?3, ?4)",
+	/* STMT_FREE_DELETE */
+	"DELETE FROM free_blocks WHERE pool_id = ?1 AND first_key = ?2",
+	/* STMT_FREE_FIRST */
+	"SELECT first_key, prefix_len, cidr FROM free_blocks WHERE "
+	"pool_id = ?1 AND prefix_len <= ?2 ORDER BY first_key LIMIT 1",
+	/* STMT_FREE_BEST */
+	"SELECT first_key, prefix_len, cidr FROM free_blocks WHERE "
+	"pool_id = ?1 AND prefix_len <= ?2 ORDER BY prefix_len DESC, "
+	"first_key LIMIT 1",
+	/* STMT_FREE_LAST */
+	"SELECT first_key, prefix_len, cidr FROM free_blocks WHERE "
+	"pool_id = ?1 AND prefix_len <= ?2 ORDER BY first_key DESC LIMIT 1",
+	/* STMT_FREE_LARGEST */
+	"SELECT first_key, prefix_len, cidr FROM free_blocks WHERE "
+	"pool_id = ?1 AND prefix_len <= ?2 ORDER BY prefix_len, first_key "
+	"LIMIT 1",
+	/* STMT_FREE_AT */
+	"SELECT first_key, prefix_len, cidr FROM free_blocks WHERE "
+	"pool_id = ?1 AND first_key <= ?2 ORDER BY first_key DESC LIMIT 1",
+	/* STMT_FREE_LIST */
+	"SELECT first_key, prefix_len, cidr FROM free_blocks WHERE "
+	"pool_id = ?1 AND first_key >= ?2 ORDER BY first_key LIMIT ?3",
+	/* STMT_IDEMPOTENCY_GET */
+	"SELECT request_hash, status, response FROM idempotency_keys "
+	"WHERE scope = ?1 AND key = ?2",
+	/* STMT_IDEMPOTENCY_PUT */
+	"INSERT INTO idempotency_keys (scope, key, request_hash, status, "
+	"response) VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* STMT_SPECIAL_OVERLAPPING */
+	"SELECT id, cidr, name, reference, registry, category, "
+	"always_allowed, allowed FROM special_ranges WHERE family = ?1 AND "
+	"first_key <= ?3 AND last_key >= ?2 AND allowed = 0 "
+	"ORDER BY prefix_len DESC",
+	/* STMT_SPECIAL_LIST */
+	"SELECT id, cidr, name, reference, registry, category, "
+	"always_allowed, allowed FROM special_ranges ORDER BY family, "
+	"first_key, prefix_len",
+	/* STMT_SPECIAL_SET_ALLOWED */
+	"UPDATE special_ranges SET allowed = ?2 WHERE id = ?1 AND "
+	"always_allowed = 0",
+};
