@@ -45,6 +45,7 @@ print_routes(void)
 	size_t i;
 	int m;
 
+	cloudpam_routes_init();
 	for (i = 0; i < cloudpam_nroutes; i++) {
 		r = &cloudpam_routes[i];
 		for (m = 0; m < WEB_METHOD__MAX; m++)

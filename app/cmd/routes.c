@@ -1,26 +1,21 @@
 /*
- * routes.c: every route of CloudPAM in one table.
+ * routes.c: the platform's own routes, and the joining of every group's
+ * table into the one the router reads.
  *
- * The order matters only where two patterns match the same path: the
- * first wins.  Each route names the permission it needs ("" for public
- * endpoints); the identity work checks it before the handler runs.
+ * Each route names the permission it needs ("" for public endpoints); the
+ * identity work checks it before the handler runs.
  */
 #include "cmd/routes.h"
 
+#include <string.h>
+
 #include "api/health.h"
-#include "api/pools.h"
-#include "api/search.h"
 #include "api/settings.h"
 #include "ui/home.h"
 #include "ui/search.h"
 #include "ui/theme.h"
 
-#define GET WEB_M(WEB_GET)
-#define POST WEB_M(WEB_POST)
-#define PATCH WEB_M(WEB_PATCH)
-#define DELETE WEB_M(WEB_DELETE)
-
-const struct web_route cloudpam_routes[] = {
+static const struct web_route core[] = {
 	{ GET, "/", ui_home, WEB_ROUTE_PAGE, "" },
 	{ GET, "/search", ui_search, WEB_ROUTE_PAGE, "" },
 	{ POST, "/theme", ui_theme_set, WEB_ROUTE_PAGE, "" },
@@ -31,21 +26,27 @@ const struct web_route cloudpam_routes[] = {
 	{ GET, "/api/v1/openapi.yaml", api_openapi, WEB_ROUTE_API, "" },
 	{ GET, "/api/v1/settings", api_settings_get, WEB_ROUTE_API, "" },
 	{ PATCH, "/api/v1/settings", api_settings_patch, WEB_ROUTE_API, "" },
-	{ GET, "/api/v1/pools", api_pools_list, WEB_ROUTE_API, "" },
-	{ POST, "/api/v1/pools", api_pools_create, WEB_ROUTE_API, "" },
-	{ GET, "/api/v1/pools/tree", api_pools_tree, WEB_ROUTE_API, "" },
-	{ GET, "/api/v1/pools/{id}", api_pools_get, WEB_ROUTE_API, "" },
-	{ PATCH, "/api/v1/pools/{id}", api_pools_update, WEB_ROUTE_API, "" },
-	{ DELETE, "/api/v1/pools/{id}", api_pools_delete, WEB_ROUTE_API, "" },
-	{ POST, "/api/v1/pools/{id}/allocate", api_pools_allocate,
-	    WEB_ROUTE_API, "" },
-	{ GET, "/api/v1/pools/{id}/blocks", api_pools_blocks, WEB_ROUTE_API,
-	    "" },
-	{ GET, "/api/v1/pools/{id}/utilization", api_pools_utilization,
-	    WEB_ROUTE_API, "" },
-	{ GET, "/api/v1/blocks", api_blocks_list, WEB_ROUTE_API, "" },
-	{ GET, "/api/v1/search", api_search, WEB_ROUTE_API, "" },
 };
 
-const size_t cloudpam_nroutes =
-    sizeof(cloudpam_routes) / sizeof(cloudpam_routes[0]);
+ROUTE_TABLE(routes_core, core);
+
+struct web_route cloudpam_routes[ROUTES_MAX];
+size_t cloudpam_nroutes;
+
+int
+cloudpam_routes_init(void)
+{
+	const struct route_table *tables[] = { &routes_core, &routes_pools,
+		&routes_catalog, &routes_transfer, &routes_pages };
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+		if (n + tables[i]->n > ROUTES_MAX)
+			return -1;
+		memcpy(cloudpam_routes + n, tables[i]->routes,
+		    tables[i]->n * sizeof(struct web_route));
+		n += tables[i]->n;
+	}
+	cloudpam_nroutes = n;
+	return 0;
+}

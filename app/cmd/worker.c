@@ -75,6 +75,10 @@ app_init(struct app *app, const struct config *cfg)
 
 	memset(app, 0, sizeof(*app));
 	app->cfg = cfg;
+	if (cloudpam_routes_init() == -1) {
+		log_msg(LOG_LEVEL_ERROR, "worker: too many routes");
+		return -1;
+	}
 	app->routes = cloudpam_routes;
 	app->nroutes = cloudpam_nroutes;
 	for (i = 0; i < cloudpam_nroutes && i < METRICS_ROUTES_MAX; i++)
