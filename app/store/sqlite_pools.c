@@ -209,10 +209,13 @@ store_pool_list(struct store *st, struct arena *arena,
     struct store_pool **out, size_t *n, struct err *err)
 {
 	const char *like = sqlite_like_pattern(arena, f->q);
+	int children = f->parent_id > 0;
 	sqlite3_stmt *s;
 	int rc;
 
-	if ((s = sqlite_stmt(st, STMT_POOL_COUNT, err)) == NULL)
+	s = sqlite_stmt(
+	    st, children ? STMT_POOL_COUNT_CHILDREN : STMT_POOL_COUNT, err);
+	if (s == NULL)
 		return -1;
 	filter_bind(s, f, like);
 	rc = sqlite3_step(s);
@@ -220,7 +223,9 @@ store_pool_list(struct store *st, struct arena *arena,
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW)
 		return sqlite_fail(st, err, "pool count");
-	if ((s = sqlite_stmt(st, STMT_POOL_LIST, err)) == NULL)
+	s = sqlite_stmt(
+	    st, children ? STMT_POOL_LIST_CHILDREN : STMT_POOL_LIST, err);
+	if (s == NULL)
 		return -1;
 	filter_bind(s, f, like);
 	sqlite3_bind_int64(s, 12, page->limit);

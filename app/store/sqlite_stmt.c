@@ -131,6 +131,12 @@ const char *const sqlite_stmt_sql[STMT__MAX] = {
 	            "LIMIT ?12 OFFSET ?13",
 	/* STMT_POOL_COUNT */
 	"SELECT count(*) FROM pools p WHERE " POOL_FILTER,
+	/* STMT_POOL_LIST_CHILDREN: ?2 is a parent id, so the parent index
+	 * serves both the filter and the order. */
+	POOL_SELECT "WHERE p.parent_id = ?2 AND " POOL_FILTER
+	            "ORDER BY p.family, p.first_key LIMIT ?12 OFFSET ?13",
+	/* STMT_POOL_COUNT_CHILDREN */
+	"SELECT count(*) FROM pools p WHERE p.parent_id = ?2 AND " POOL_FILTER,
 	/* STMT_POOL_SIBLING */
 	POOL_SELECT "WHERE p.vrf_id = ?1 AND coalesce(p.parent_id, 0) = ?2 "
 	            "AND p.family = ?3 AND p.first_key <= ?5 "
