@@ -43,8 +43,9 @@ cloudpam_routes_init(void)
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		if (n + tables[i]->n > ROUTES_MAX)
 			return -1;
-		memcpy(cloudpam_routes + n, tables[i]->routes,
-		    tables[i]->n * sizeof(struct web_route));
+		if (tables[i]->n > 0)
+			memcpy(cloudpam_routes + n, tables[i]->routes,
+			    tables[i]->n * sizeof(struct web_route));
 		n += tables[i]->n;
 	}
 	cloudpam_nroutes = n;

@@ -1,9 +1,28 @@
 /*
- * routes_catalog.c: the routes of the catalog group (see routes.h).
+ * routes_catalog.c: VRFs, accounts and the special-purpose ranges.
  */
 #include "cmd/routes.h"
 
-#include <stddef.h>
+#include "api/accounts.h"
+#include "api/special.h"
+#include "api/vrfs.h"
 
-/* An empty table is a zero-length array in no C standard: size 0 via n. */
-const struct route_table routes_catalog = { NULL, 0 };
+static const struct web_route catalog[] = {
+	{ GET, "/api/v1/vrfs", api_vrfs_list, WEB_ROUTE_API, "" },
+	{ POST, "/api/v1/vrfs", api_vrfs_create, WEB_ROUTE_API, "" },
+	{ GET, "/api/v1/vrfs/{id}", api_vrfs_get, WEB_ROUTE_API, "" },
+	{ PATCH, "/api/v1/vrfs/{id}", api_vrfs_update, WEB_ROUTE_API, "" },
+	{ DELETE, "/api/v1/vrfs/{id}", api_vrfs_delete, WEB_ROUTE_API, "" },
+	{ GET, "/api/v1/accounts", api_accounts_list, WEB_ROUTE_API, "" },
+	{ POST, "/api/v1/accounts", api_accounts_create, WEB_ROUTE_API, "" },
+	{ GET, "/api/v1/accounts/{id}", api_accounts_get, WEB_ROUTE_API, "" },
+	{ PATCH, "/api/v1/accounts/{id}", api_accounts_update, WEB_ROUTE_API,
+	    "" },
+	{ DELETE, "/api/v1/accounts/{id}", api_accounts_delete, WEB_ROUTE_API,
+	    "" },
+	{ GET, "/api/v1/special-ranges", api_special_list, WEB_ROUTE_API, "" },
+	{ PATCH, "/api/v1/special-ranges/{id}", api_special_update,
+	    WEB_ROUTE_API, "" },
+};
+
+ROUTE_TABLE(routes_catalog, catalog);

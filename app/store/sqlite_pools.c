@@ -375,6 +375,32 @@ store_pool_descendants(struct store *st, int64_t id, struct arena *arena,
 	return 0;
 }
 
+static int
+pool_top(struct store *st, enum stmt id, int64_t limit, struct arena *arena,
+    struct store_pool **out, size_t *n, struct err *err)
+{
+	sqlite3_stmt *s = sqlite_stmt(st, id, err);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, limit);
+	return pool_rows(st, s, limit, arena, out, n, err);
+}
+
+int
+store_pool_recent(struct store *st, int64_t limit, struct arena *arena,
+    struct store_pool **out, size_t *n, struct err *err)
+{
+	return pool_top(st, STMT_POOL_RECENT, limit, arena, out, n, err);
+}
+
+int
+store_pool_parents(struct store *st, int64_t limit, struct arena *arena,
+    struct store_pool **out, size_t *n, struct err *err)
+{
+	return pool_top(st, STMT_POOL_PARENTS, limit, arena, out, n, err);
+}
+
 int
 store_totals(struct store *st, struct store_totals *out, struct err *err)
 {

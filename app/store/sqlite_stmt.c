@@ -160,6 +160,10 @@ const char *const sqlite_stmt_sql[STMT__MAX] = {
 	"WITH RECURSIVE d (id, depth) AS (SELECT id, 0 FROM pools WHERE "
 	"parent_id = ?1 UNION ALL SELECT p.id, d.depth + 1 FROM pools p JOIN "
 	"d ON p.parent_id = d.id) SELECT id FROM d ORDER BY depth DESC",
+	/* STMT_POOL_RECENT */
+	POOL_SELECT "ORDER BY p.updated_at DESC, p.id DESC LIMIT ?1",
+	/* STMT_POOL_PARENTS */
+	POOL_SELECT "WHERE p.children > 0 ORDER BY p.id LIMIT ?1",
 	/* STMT_TOTALS */
 	"SELECT (SELECT count(*) FROM pools), (SELECT count(*) FROM vrfs), "
 	"(SELECT count(*) FROM accounts)",

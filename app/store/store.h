@@ -268,6 +268,13 @@ int store_pool_children_range(struct store *st, int64_t parent_id,
 int store_pool_descendants(struct store *st, int64_t id, struct arena *arena,
     int64_t **ids, size_t *n, struct err *err);
 
+/* The pools changed last, newest first. */
+int store_pool_recent(struct store *st, int64_t limit, struct arena *arena,
+    struct store_pool **out, size_t *n, struct err *err);
+/* Pools that have children (for "fullest pools"), by id. */
+int store_pool_parents(struct store *st, int64_t limit, struct arena *arena,
+    struct store_pool **out, size_t *n, struct err *err);
+
 struct store_totals {
 	int64_t pools, vrfs, accounts;
 };

@@ -157,6 +157,7 @@ cell_json(const struct ipmap_layout *l, uint64_t index,
 	struct json_object *o = json_object_new_object();
 	char cidr[IP_PREFIX_STRLEN];
 	char fallback[IP_PREFIX_STRLEN + 32];
+	const char *name = ipmap_state_names[state];
 	unsigned x, y;
 
 	if (o == NULL)
@@ -172,8 +173,7 @@ cell_json(const struct ipmap_layout *l, uint64_t index,
 	    put(o, "y", json_object_new_int((int)(y * l->cell))) == -1 ||
 	    put(o, "size",
 	        json_object_new_int((int)(l->cell - IPMAP_GAP_PX))) == -1 ||
-	    put(o, "state", json_object_new_string(ipmap_state_names[state])) ==
-	        -1 ||
+	    put(o, "state", json_object_new_string(name)) == -1 ||
 	    put(o, "cidr", json_object_new_string(cidr)) == -1 ||
 	    put(o, "title", json_object_new_string(title)) == -1 ||
 	    put_string_or_null(o, "href", href) == -1) {

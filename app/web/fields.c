@@ -91,6 +91,24 @@ check_int(const struct web_field *f, struct json_object *v,
 	return 0;
 }
 
+static int
+check_array(const struct web_field *f, struct json_object *v,
+    struct web_value *out, struct err *err)
+{
+	long long n;
+
+	if (!json_object_is_type(v, json_type_array))
+		return err_field(err, 400, "invalid_type", f->name,
+		    "%s must be an array", f->name);
+	n = (long long)json_object_array_length(v);
+	if (n < f->min || n > f->max)
+		return err_field(err, 400, "invalid_value", f->name,
+		    "%s must hold %lld to %lld items", f->name, f->min, f->max);
+	out->obj = v;
+	out->len = (size_t)n;
+	return 0;
+}
+
 int
 web_fields_json(struct json_object *obj, const struct web_field *fields,
     size_t n, struct web_value *values, struct err *err)
@@ -119,6 +137,9 @@ web_fields_json(struct json_object *obj, const struct web_field *fields,
 			return -1;
 		if (f->type == WEB_FIELD_INT &&
 		    check_int(f, v, &values[idx], err) == -1)
+			return -1;
+		if (f->type == WEB_FIELD_ARRAY &&
+		    check_array(f, v, &values[idx], err) == -1)
 			return -1;
 		if (f->type == WEB_FIELD_ID) {
 			if (v != NULL &&

@@ -23,6 +23,8 @@ enum web_field_type {
 	WEB_FIELD_BOOL,
 	WEB_FIELD_ID,     /* a positive integer, or null (0) */
 	WEB_FIELD_OBJECT, /* a JSON object, checked by the handler */
+	WEB_FIELD_ARRAY,  /* a JSON array of [min, max] items, each checked
+	                     by the handler */
 	WEB_FIELD__MAX
 };
 
@@ -32,15 +34,16 @@ struct web_field {
 	const char *name;
 	enum web_field_type type;
 	unsigned flags;
-	long long min, max; /* length for strings, value for integers */
+	long long min, max; /* length for strings, value for integers,
+	                       items for arrays */
 };
 
 struct web_value {
 	int present;
-	const char *s; /* STRING: points into the JSON object */
-	size_t len;
+	const char *s;           /* STRING: points into the JSON object */
+	size_t len;              /* STRING: bytes; ARRAY: items */
 	long long i;             /* INT, BOOL, ID (0 for null) */
-	struct json_object *obj; /* OBJECT: borrowed from the input */
+	struct json_object *obj; /* OBJECT, ARRAY: borrowed from the input */
 };
 
 /*

@@ -85,6 +85,8 @@ CREATE INDEX pools_parent ON pools (parent_id, family, first_key);
 CREATE INDEX pools_account ON pools (account_id);
 CREATE INDEX pools_name ON pools (name);
 CREATE INDEX pools_external_id ON pools (external_id) WHERE external_id <> '';
+CREATE INDEX pools_parents ON pools (id) WHERE children > 0;
+CREATE INDEX pools_updated ON pools (updated_at);
 
 CREATE TABLE free_blocks (
 	pool_id    INTEGER NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
