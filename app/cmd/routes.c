@@ -11,12 +11,12 @@
 
 #include "api/health.h"
 #include "api/settings.h"
-#include "ui/home.h"
+#include "ui/dashboard.h"
 #include "ui/search.h"
 #include "ui/theme.h"
 
 static const struct web_route core[] = {
-	{ GET, "/", ui_home, WEB_ROUTE_PAGE, "" },
+	{ GET, "/", ui_dashboard, WEB_ROUTE_PAGE, "" },
 	{ GET, "/search", ui_search, WEB_ROUTE_PAGE, "" },
 	{ POST, "/theme", ui_theme_set, WEB_ROUTE_PAGE, "" },
 	{ GET, "/healthz", api_healthz, WEB_ROUTE_API, "" },

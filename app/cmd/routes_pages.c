@@ -1,9 +1,25 @@
 /*
- * routes_pages.c: the routes of the pages group (see routes.h).
+ * routes_pages.c: the HTML pages of the IPAM (pools, blocks, accounts,
+ * VRFs, special ranges).  The platform's own pages are in routes.c.
  */
 #include "cmd/routes.h"
 
-#include <stddef.h>
+#include "ui/dashboard.h"
+#include "ui/pool_detail.h"
+#include "ui/pool_edit.h"
+#include "ui/pools.h"
 
-/* An empty table is a zero-length array in no C standard: size 0 via n. */
-const struct route_table routes_pages = { NULL, 0 };
+static const struct web_route pages[] = {
+	{ GET, "/pools", ui_pools, WEB_ROUTE_PAGE, "" },
+	{ GET, "/pools/new", ui_pool_new, WEB_ROUTE_PAGE, "" },
+	{ POST, "/pools/new", ui_pool_create, WEB_ROUTE_PAGE, "" },
+	{ GET, "/pools/{id}", ui_pool_detail, WEB_ROUTE_PAGE, "" },
+	{ POST, "/pools/{id}/allocate", ui_pool_allocate, WEB_ROUTE_PAGE, "" },
+	{ GET, "/pools/{id}/edit", ui_pool_edit, WEB_ROUTE_PAGE, "" },
+	{ POST, "/pools/{id}/edit", ui_pool_save, WEB_ROUTE_PAGE, "" },
+	{ GET, "/pools/{id}/delete", ui_pool_delete_confirm, WEB_ROUTE_PAGE,
+	    "" },
+	{ POST, "/pools/{id}/delete", ui_pool_delete, WEB_ROUTE_PAGE, "" },
+};
+
+ROUTE_TABLE(routes_pages, pages);

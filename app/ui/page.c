@@ -20,7 +20,12 @@ struct nav_item {
 
 static const struct nav_item nav_items[] = {
 	{ "Plan", "Dashboard", "/", "home" },
+	{ "Plan", "Pools", "/pools", "pools" },
+	{ "Plan", "Blocks", "/blocks", "blocks" },
 	{ "Plan", "Search", "/search", "search" },
+	{ "Cloud", "Accounts", "/accounts", "accounts" },
+	{ "Govern", "VRFs", "/vrfs", "vrfs" },
+	{ "Govern", "Special ranges", "/special-ranges", "special" },
 };
 
 static struct json_object *
@@ -103,17 +108,44 @@ add_layout(struct web_req *req, struct json_object *data, const char *title,
 	    data, "return_to", json_object_new_string(req->raw_path));
 }
 
+/* The one-line message a POST left for this page, read once. */
+static void
+add_flash(struct web_req *req, struct web_resp *resp, struct json_object *data)
+{
+	const char *cookie = web_cookie(req, "flash");
+	struct json_object *flash;
+	char *text;
+
+	if (cookie == NULL || cookie[0] == '\0')
+		return;
+	text = arena_strdup(req->arena, cookie);
+	if (text == NULL || web_url_decode(text, 0) == -1)
+		return;
+	flash = json_object_new_object();
+	json_object_object_add(flash, "kind", json_object_new_string("ok"));
+	json_object_object_add(flash, "text", json_object_new_string(text));
+	json_object_object_add(data, "flash", flash);
+	web_header_set(resp, "Set-Cookie",
+	    "flash=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly");
+}
+
 int
 ui_page_render(struct web_req *req, struct web_resp *resp, int status,
     const char *template_name, const char *title, const char *section,
     struct json_object *data)
 {
 	struct app *app = req->app;
+	struct json_object *action;
 	struct err err = ERR_INIT;
 
 	if (data == NULL)
 		data = json_object_new_object();
 	add_layout(req, data, title, section);
+	add_flash(req, resp, data);
+	/* A page's primary action sits at the title's right. */
+	if (json_object_object_get_ex(data, "page_action", &action))
+		json_object_object_add(json_object_object_get(data, "page"),
+		    "action", json_object_get(action));
 	buf_reset(resp->body);
 	if (template_set_render(
 	        app->templates, template_name, data, resp->body, &err) == -1) {
