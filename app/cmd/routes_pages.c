@@ -4,6 +4,7 @@
  */
 #include "cmd/routes.h"
 
+#include "ui/catalog_pages.h"
 #include "ui/dashboard.h"
 #include "ui/pool_detail.h"
 #include "ui/pool_edit.h"
@@ -20,6 +21,14 @@ static const struct web_route pages[] = {
 	{ GET, "/pools/{id}/delete", ui_pool_delete_confirm, WEB_ROUTE_PAGE,
 	    "" },
 	{ POST, "/pools/{id}/delete", ui_pool_delete, WEB_ROUTE_PAGE, "" },
+	{ GET, "/blocks", ui_blocks, WEB_ROUTE_PAGE, "" },
+	{ GET, "/accounts", ui_accounts, WEB_ROUTE_PAGE, "" },
+	{ GET, "/accounts/{id}", ui_account_detail, WEB_ROUTE_PAGE, "" },
+	{ GET, "/vrfs", ui_vrfs, WEB_ROUTE_PAGE, "" },
+	{ POST, "/vrfs", ui_vrf_create, WEB_ROUTE_PAGE, "" },
+	{ GET, "/special-ranges", ui_special_ranges, WEB_ROUTE_PAGE, "" },
+	{ POST, "/special-ranges/{id}", ui_special_range_set, WEB_ROUTE_PAGE,
+	    "" },
 };
 
 ROUTE_TABLE(routes_pages, pages);

@@ -81,62 +81,6 @@ choices(const char *const *names, const char *selected)
 	return list;
 }
 
-static struct json_object *
-vrf_choices(struct web_req *req, int64_t selected)
-{
-	struct app *app = req->app;
-	struct store_page page = { 0, 1000, 0 };
-	struct store_vrf *rows;
-	struct json_object *list = json_object_new_array(), *o;
-	struct err err = ERR_INIT;
-	size_t n, i;
-
-	if (store_vrf_list(app->store, req->arena, &page, &rows, &n, &err) ==
-	    -1)
-		return list;
-	for (i = 0; i < n; i++) {
-		o = json_object_new_object();
-		json_object_object_add(
-		    o, "id", json_object_new_int64(rows[i].id));
-		json_object_object_add(
-		    o, "name", json_object_new_string(rows[i].name));
-		json_object_object_add(o, "selected",
-		    json_object_new_boolean(rows[i].id == selected));
-		json_object_array_add(list, o);
-	}
-	return list;
-}
-
-static struct json_object *
-account_choices(struct web_req *req, int64_t selected)
-{
-	struct app *app = req->app;
-	struct store_account_filter f = { NULL, NULL };
-	struct store_page page = { 0, 1000, 0 };
-	struct store_account *rows;
-	struct json_object *list = json_object_new_array(), *o;
-	struct err err = ERR_INIT;
-	char label[300];
-	size_t n, i;
-
-	if (store_account_list(
-	        app->store, req->arena, &f, &page, &rows, &n, &err) == -1)
-		return list;
-	for (i = 0; i < n; i++) {
-		o = json_object_new_object();
-		json_object_object_add(
-		    o, "id", json_object_new_int64(rows[i].id));
-		snprintf(label, sizeof(label), "%s (%s)", rows[i].name,
-		    rows[i].external_key);
-		json_object_object_add(
-		    o, "name", json_object_new_string(label));
-		json_object_object_add(o, "selected",
-		    json_object_new_boolean(rows[i].id == selected));
-		json_object_array_add(list, o);
-	}
-	return list;
-}
-
 int
 ui_pools(struct web_req *req, struct web_resp *resp)
 {
@@ -166,7 +110,7 @@ ui_pools(struct web_req *req, struct web_resp *resp)
 		    req, resp, err.status, "error", "Error", "pools", NULL);
 	}
 	filters = json_object_new_object();
-	json_object_object_add(filters, "vrfs", vrf_choices(req, vrf));
+	json_object_object_add(filters, "vrfs", ui_vrf_choices(req, vrf));
 	json_object_object_add(
 	    filters, "types", choices(ipam_pool_types, f.type));
 	json_object_object_add(
@@ -216,8 +160,9 @@ ui_pool_form_render(struct web_req *req, struct web_resp *resp, int status,
 	json_object_object_add(
 	    form, "cidr_readonly", json_object_new_boolean(pool_id != 0));
 	json_object_object_add(
-	    form, "vrfs", vrf_choices(req, vrf ? vrf : IPAM_DEFAULT_VRF));
-	json_object_object_add(form, "accounts", account_choices(req, account));
+	    form, "vrfs", ui_vrf_choices(req, vrf ? vrf : IPAM_DEFAULT_VRF));
+	json_object_object_add(
+	    form, "accounts", ui_account_choices(req, account));
 	json_object_object_add(
 	    form, "types", choices(ipam_pool_types, type ? type : "subnet"));
 	json_object_object_add(

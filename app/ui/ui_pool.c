@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/app.h"
 #include "api/json.h"
 #include "ipam/pool.h"
 #include "web/fields.h"
@@ -183,4 +184,60 @@ ui_tags_parse(
 	if (rc == -1)
 		snprintf(err->field, sizeof(err->field), "tags_text");
 	return rc;
+}
+
+struct json_object *
+ui_vrf_choices(struct web_req *req, int64_t selected)
+{
+	struct app *app = req->app;
+	struct store_page page = { 0, 1000, 0 };
+	struct store_vrf *rows;
+	struct json_object *list = json_object_new_array(), *o;
+	struct err err = ERR_INIT;
+	size_t n, i;
+
+	if (store_vrf_list(app->store, req->arena, &page, &rows, &n, &err) ==
+	    -1)
+		return list;
+	for (i = 0; i < n; i++) {
+		o = json_object_new_object();
+		json_object_object_add(
+		    o, "id", json_object_new_int64(rows[i].id));
+		json_object_object_add(
+		    o, "name", json_object_new_string(rows[i].name));
+		json_object_object_add(o, "selected",
+		    json_object_new_boolean(rows[i].id == selected));
+		json_object_array_add(list, o);
+	}
+	return list;
+}
+
+struct json_object *
+ui_account_choices(struct web_req *req, int64_t selected)
+{
+	struct app *app = req->app;
+	struct store_account_filter f = { NULL, NULL };
+	struct store_page page = { 0, 1000, 0 };
+	struct store_account *rows;
+	struct json_object *list = json_object_new_array(), *o;
+	struct err err = ERR_INIT;
+	char label[300];
+	size_t n, i;
+
+	if (store_account_list(
+	        app->store, req->arena, &f, &page, &rows, &n, &err) == -1)
+		return list;
+	for (i = 0; i < n; i++) {
+		o = json_object_new_object();
+		json_object_object_add(
+		    o, "id", json_object_new_int64(rows[i].id));
+		snprintf(label, sizeof(label), "%s (%s)", rows[i].name,
+		    rows[i].external_key);
+		json_object_object_add(
+		    o, "name", json_object_new_string(label));
+		json_object_object_add(o, "selected",
+		    json_object_new_boolean(rows[i].id == selected));
+		json_object_array_add(list, o);
+	}
+	return list;
 }

@@ -34,6 +34,10 @@ struct json_object *ui_action(const char *label, const char *href);
 int ui_tags_parse(
     struct web_req *req, const char *text, const char **out, struct err *err);
 
+/* Choices for selects: [{id, name, selected}] of VRFs and accounts. */
+struct json_object *ui_vrf_choices(struct web_req *req, int64_t selected);
+struct json_object *ui_account_choices(struct web_req *req, int64_t selected);
+
 /* Flash message for the next page (POST-redirect-GET). */
 void ui_flash_set(struct web_resp *resp, const char *text);
 
