@@ -33,7 +33,7 @@ enum {
 
 static const struct web_field pool_fields[F__MAX] = {
 	{ "name", WEB_FIELD_STRING, 0, 1, 100 },         /* F_NAME */
-	{ "cidr", WEB_FIELD_STRING, 0, 1, 64 },          /* F_CIDR */
+	{ "cidr", WEB_FIELD_STRING, 0, 0, 64 },          /* F_CIDR */
 	{ "vrf_id", WEB_FIELD_ID, 0, 0, 0 },             /* F_VRF_ID */
 	{ "parent_id", WEB_FIELD_ID, 0, 0, 0 },          /* F_PARENT_ID */
 	{ "account_id", WEB_FIELD_ID, 0, 0, 0 },         /* F_ACCOUNT_ID */

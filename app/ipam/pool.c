@@ -200,19 +200,32 @@ check_special(struct store *st, struct arena *arena, const struct ip_prefix *p,
 {
 	struct store_special *hits;
 	char cidr[IP_PREFIX_STRLEN];
-	size_t n;
+	size_t n, i, pick = 0;
 
 	if (store_special_overlapping(
 	        st, family_db(p), first, last, arena, &hits, &n, err) == -1)
 		return -1;
 	if (n == 0)
 		return 0;
+	/* Name the most specific entry holding all of p, if one does; else
+	 * the most specific one it overlaps (hits come longest first). */
+	for (i = 0; i < n; i++) {
+		struct ip_prefix h;
+		struct err ignored = ERR_INIT;
+
+		if (ip_prefix_parse(hits[i].cidr, strlen(hits[i].cidr), &h,
+		        &ignored) == 0 &&
+		    ip_prefix_contains(&h, p)) {
+			pick = i;
+			break;
+		}
+	}
 	ip_prefix_format(p, cidr);
 	return err_field(err, 400, "special_range", "cidr",
 	    "%s overlaps %s, %s (%s, %s); an administrator can allow it "
 	    "under special-purpose ranges",
-	    cidr, hits[0].cidr, hits[0].name, hits[0].reference,
-	    hits[0].registry);
+	    cidr, hits[pick].cidr, hits[pick].name, hits[pick].reference,
+	    hits[pick].registry);
 }
 
 /* Resolve parent and VRF of a new pool; checks containment. */

@@ -46,7 +46,8 @@ ipam_search_ip(struct store *st, struct arena *arena, int64_t vrf_id,
 	struct ip_addr a;
 
 	if (ip_addr_parse(ip, strlen(ip), &a, err) == -1) {
-		err_field(err, 400, "invalid_ip", "ip", "%s", err->message);
+		snprintf(err->code, sizeof(err->code), "invalid_ip");
+		snprintf(err->field, sizeof(err->field), "ip");
 		return -1;
 	}
 	return by_prefixes(

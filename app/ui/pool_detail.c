@@ -331,6 +331,10 @@ render_detail(struct web_req *req, struct web_resp *resp, int status,
 	} else {
 		json_object_put(form->errors);
 	}
+	json_object_object_add(data, "page_action",
+	    ui_action("New child pool",
+	        arena_printf(req->arena, "/pools/new?parent_id=%lld",
+	            (long long)pool.id)));
 	return ui_page_render(
 	    req, resp, status, "pool_detail", pool.name, "pools", data);
 }
