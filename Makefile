@@ -139,6 +139,7 @@ test: deps test-build
 
 bench: deps all $(BENCH_BIN)
 	@perl t/bench/bench.pl
+	@perl t/bench/ipam.pl
 
 clean:
 	rm -rf build

@@ -1,0 +1,143 @@
+#!/usr/bin/perl
+# ipam.pl: the core IPAM figures of `make bench` on 100,000 pools (a /8 cut
+# into /24s and a ULA /32 cut into /48s), each beside /healthz measured in
+# the same run.  Figures only; it never fails.  BENCH_SECONDS (5),
+# BENCH_POOLS (100000).
+use strict;
+use warnings;
+use lib 't/lib';
+use CloudPAM::Test;
+use HTTP::Tiny;
+use JSON::PP;
+use Time::HiRes qw(time);
+
+my $seconds = $ENV{BENCH_SECONDS} // 5;
+my $pools = $ENV{BENCH_POOLS} // 100000;
+my $half = int($pools / 2);
+my $bin = $CloudPAM::Test::BIN;
+
+sub wrk {
+	my ($url, $conns, $script) = @_;
+	my $s = $script ? "-s $script" : '';
+	my $out = `wrk -t2 -c$conns -d${seconds}s --latency $s '$url' 2>&1`;
+	my ($rps) = $out =~ /Requests\/sec:\s+([\d.]+)/;
+	my %lat;
+	while ($out =~ /^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$/mg) {
+		$lat{$1} = $2 * ($3 eq 'us' ? 0.001 : $3 eq 's' ? 1000 : 1);
+	}
+	my ($bad) = $out =~ /Non-2xx or 3xx responses:\s+(\d+)/;
+	return { rps => $rps // 0, p50 => $lat{50} // 0, p99 => $lat{99} // 0,
+	    bad => $bad // 0 };
+}
+
+sub line {
+	my ($name, $r, $base, $target) = @_;
+	printf "%-44s %9.0f req/s %7.2f ms p50 %7.2f ms p99 %6.1f%% of /healthz%s%s\n",
+	    $name, $r->{rps}, $r->{p50}, $r->{p99},
+	    $base ? 100 * $r->{rps} / $base : 0,
+	    $target ? "  (target $target)" : '',
+	    $r->{bad} ? "  [$r->{bad} non-2xx]" : '';
+}
+
+my $cp = CloudPAM::Test->start(workers => 2,
+    args => ['--max-requests', '0', '--log-level', 'warn']);
+my $http = HTTP::Tiny->new(keep_alive => 1, timeout => 60);
+my $json = JSON::PP->new->utf8;
+print "CloudPAM core IPAM bench: $pools pools, 2 workers, ${seconds}s per run\n";
+
+# --- import and export, through the CLI
+my $csv = "$cp->{dir}/pools.csv";
+open my $fh, '>', $csv or die;
+print $fh "name,cidr,vrf,parent_cidr,account_key,type,status,source,description,tags,external_id,region\n";
+print $fh "corp-v4,10.0.0.0/8,default,,,supernet,active,,,,,\n";
+print $fh "corp-v6,fd00::/32,default,,,supernet,active,,,,,\n";
+for my $i (0 .. $half - 1) {
+	printf $fh "net-%d,10.%d.%d.0/24,default,10.0.0.0/8,,subnet,active,,,,,\n",
+	    $i, $i >> 8, $i & 255;
+	printf $fh "v6-%d,fd00:0:%x::/48,default,fd00::/32,,subnet,active,,,,,\n",
+	    $i, $i;
+}
+close $fh;
+my $env = "CLOUDPAM_DATABASE_URL=sqlite:$cp->{db} CLOUDPAM_LOG_LEVEL=warn";
+my $t0 = time;
+my $out = `$env $bin import pools $csv 2>&1`;
+my $import = time - $t0;
+printf "import of %d CSV rows: %.2f s (%.0f rows/s; target < 10 s)%s\n",
+    2 * $half + 2, $import, (2 * $half + 2) / ($import || 1),
+    $? ? "  [failed: $out]" : '';
+$t0 = time;
+`$env $bin export pools > $cp->{dir}/export.csv 2>/dev/null`;
+printf "export of all pools: %.2f s (target < 3 s)\n", time - $t0;
+
+my $v4 = $json->decode($http->get($cp->url('/api/v1/search?cidr_contains=10.0.0.0/8'))->{content})->{items}[0]{id} // 1;
+my $v6 = $json->decode($http->get($cp->url('/api/v1/search?cidr_contains=fd00::/32'))->{content})->{items}[0]{id} // 2;
+my $leaf = $json->decode($http->get($cp->url('/api/v1/search?ip=10.100.1.1'))->{content})->{items}[0]{id} // 3;
+my $res = $http->post($cp->url('/api/v1/pools'), { headers => { 'Content-Type' => 'application/json' },
+    content => '{"name":"bench-16","cidr":"172.16.0.0/16"}' });
+my $p16 = ($json->decode($res->{content}) // {})->{id};
+$res = $http->post($cp->url('/api/v1/pools'), { headers => { 'Content-Type' => 'application/json' },
+    content => '{"name":"bench-alloc","cidr":"100.64.0.0/10"}' });
+my $alloc = ($json->decode($res->{content}) // {})->{id};
+
+print "\n";
+my $h = wrk($cp->url('/healthz'), 32);
+line('/healthz (baseline)', $h, $h->{rps});
+my $base = $h->{rps};
+line("GET one pool by id", wrk($cp->url("/api/v1/pools/$leaf"), 32), $base, '>= 70%');
+line('first free /24 of the /8', wrk($cp->url("/api/v1/pools/$v4/blocks?prefix_len=24&status=free&page_size=1"), 32), $base, '>= 25%');
+my $s = wrk($cp->url('/api/v1/search?ip=10.100.1.1'), 1);
+line('search ?ip= (1 client)', $s, $base, 'p99 < 2 ms');
+line('page of 100 /24s in a /16', wrk($cp->url("/api/v1/pools/$p16/blocks?prefix_len=24&page=2&page_size=100"), 8), $base);
+line('page of 100 /64s in a /32', wrk($cp->url("/api/v1/pools/$v6/blocks?prefix_len=64&page=2&page_size=100"), 8), $base);
+
+# --- allocation under load: 8 clients through wrk and a Lua script
+my $lua = "$cp->{dir}/alloc.lua";
+open $fh, '>', $lua or die;
+print $fh <<"LUA";
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"name":"w","prefix_len":28}'
+wrk.path = "/api/v1/pools/$alloc/allocate"
+LUA
+close $fh;
+line('allocate next /28, 8 clients', wrk($cp->url("/api/v1/pools/$alloc/allocate"), 8, $lua), $base, '>= 1000/s');
+
+# --- one client: allocations and creates one by one
+my @lat;
+for my $i (1 .. 1000) {
+	my $t = time;
+	$http->post($cp->url("/api/v1/pools/$v4/allocate"), { headers => { 'Content-Type' => 'application/json' },
+	    content => qq({"name":"one-$i","prefix_len":24}) });
+	push @lat, (time - $t) * 1000;
+}
+@lat = sort { $a <=> $b } @lat;
+printf "allocate next /24 of the /8, 1 client:       p50 %.2f ms, p99 %.2f ms (target p99 < 5 ms)\n",
+    $lat[499], $lat[989];
+$t0 = time;
+for my $i (0 .. 999) {
+	$http->post($cp->url('/api/v1/pools'), { headers => { 'Content-Type' => 'application/json' },
+	    content => sprintf('{"name":"c-%d","cidr":"172.16.%d.%d/30","parent_id":%d}', $i, $i >> 6, ($i & 63) * 4, $p16) });
+}
+printf "1,000 creates one by one:                    %.2f s (target < 3 s)\n", time - $t0;
+
+# --- big answers
+my @ms;
+for (1 .. 3) {
+	$t0 = time;
+	$res = $http->get($cp->url("/api/v1/pools?parent_id=$v4&page_size=10000"));
+	push @ms, (time - $t0) * 1000;
+}
+@ms = sort { $a <=> $b } @ms;
+printf "list 10,000 children of the /8 in one answer: %.0f ms (target < 150 ms; %d bytes)\n",
+    $ms[1], length $res->{content};
+@ms = ();
+for (1 .. 3) {
+	$t0 = time;
+	$res = $http->get($cp->url("/pools/$v4"));
+	push @ms, (time - $t0) * 1000;
+}
+@ms = sort { $a <=> $b } @ms;
+printf "pool detail page of the /8:                  %.0f ms (target < 50 ms; status %d)\n",
+    $ms[1], $res->{status};
+printf "worker RSS: %s\n", join(', ', map { sprintf '%.1f MB', ($cp->rss_kb($_) // 0) / 1024 } $cp->worker_pids);
+$cp->stop;
