@@ -293,6 +293,8 @@ render_vrfs(struct web_req *req, struct web_resp *resp, int status,
 	json_object_object_add(o, "form", form);
 	data = json_object_new_object();
 	json_object_object_add(data, "vrfs_page", o);
+	json_object_object_add(
+	    data, "page_action", ui_action("New VRF", "#new-vrf"));
 	return ui_page_render(req, resp, status, "vrfs", "VRFs", "vrfs", data);
 }
 

@@ -73,7 +73,7 @@ family_totals(const struct store_pool *rows, size_t n, int family)
 	struct ipam_utilization u;
 	struct err err = ERR_INIT;
 	struct json_object *o;
-	char text[IP_COUNT_STRLEN], pct[16];
+	char text[64], pct[16];
 	size_t i;
 	int any = 0;
 
@@ -89,10 +89,11 @@ family_totals(const struct store_pool *rows, size_t n, int family)
 	if (!any)
 		return NULL;
 	o = json_object_new_object();
-	json_object_object_add(o, "used_display",
-	    json_object_new_string(ip_count_format_power(&used, text)));
-	json_object_object_add(o, "total_display",
-	    json_object_new_string(ip_count_format_power(&total, text)));
+	ui_count_display(&used, text, sizeof(text));
+	json_object_object_add(o, "used_display", json_object_new_string(text));
+	ui_count_display(&total, text, sizeof(text));
+	json_object_object_add(
+	    o, "total_display", json_object_new_string(text));
 	snprintf(
 	    pct, sizeof(pct), "%.1f", 100.0 * ip_count_ratio(&used, &total));
 	json_object_object_add(o, "percent", json_object_new_string(pct));

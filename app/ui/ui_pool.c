@@ -26,11 +26,18 @@ group_digits(const char *digits, char *out, size_t size)
 	out[o] = '\0';
 }
 
-static void
-display(const struct ip_count *c, char *out, size_t size)
+void
+ui_count_display(const struct ip_count *c, char *out, size_t size)
 {
 	char text[IP_COUNT_STRLEN];
 
+	/* Up to 2^48 decimals read well ("16,777,216"); past that a power of
+	 * two says more than forty digits do (UI.md). */
+	if (c->top == 0 && c->high < (1ull << 16)) {
+		ip_count_format(c, text);
+		group_digits(text, out, size);
+		return;
+	}
 	ip_count_format_power(c, text);
 	if (strchr(text, '^') != NULL)
 		snprintf(out, size, "%s", text);
@@ -67,9 +74,9 @@ ui_pool_json(const struct store_pool *p)
 	json_object_object_add(o, "tags", tags_list(p->tags));
 	ipam_pool_utilization_of(p, &util);
 	u = json_object_object_get(o, "utilization");
-	display(&util.used, text, sizeof(text));
+	ui_count_display(&util.used, text, sizeof(text));
 	json_object_object_add(u, "used_display", json_object_new_string(text));
-	display(&util.total, text, sizeof(text));
+	ui_count_display(&util.total, text, sizeof(text));
 	json_object_object_add(
 	    u, "total_display", json_object_new_string(text));
 	snprintf(label, sizeof(label), "%.1f%%", util.percent);

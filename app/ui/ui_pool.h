@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "ip/ip_blocks.h"
 #include "store/store.h"
 #include "web/request.h"
 #include "web/response.h"
@@ -16,6 +17,9 @@
  * a percent label, and "bar" for the util_bar partial.
  */
 struct json_object *ui_pool_json(const struct store_pool *p);
+
+/* A count for people: "65,536" while decimals read well, else "2^80". */
+void ui_count_display(const struct ip_count *c, char *out, size_t size);
 
 /* An error object for forms: {"field": message, "_summary": [...]}. */
 struct json_object *ui_form_errors(const char *field, const char *message);
