@@ -22,12 +22,7 @@
 
 #include "lib/err.h"
 
-enum cloud_provider {
-	CLOUD_AWS,
-	CLOUD_GCP,
-	CLOUD_AZURE,
-	CLOUD_PROVIDER__MAX
-};
+enum cloud_provider { CLOUD_AWS, CLOUD_GCP, CLOUD_AZURE, CLOUD_PROVIDER__MAX };
 
 /* "aws", "gcp", "azure", indexed by enum cloud_provider. */
 extern const char *const cloud_provider_names[CLOUD_PROVIDER__MAX];
@@ -62,9 +57,9 @@ struct cloud_cidr {
 struct cloud_common {
 	enum cloud_provider provider;
 	enum cloud_kind kind;
-	const char *account;     /* AWS account id, GCP project, Azure sub. */
-	const char *region;      /* "eu-west-1", "europe-west1", "westeurope" */
-	const char *zone;        /* availability zone, or "" */
+	const char *account; /* AWS account id, GCP project, Azure sub. */
+	const char *region;  /* "eu-west-1", "europe-west1", "westeurope" */
+	const char *zone;    /* availability zone, or "" */
 	const char *external_id; /* vpc-…, subnet-…, eni-…, full ARM id, … */
 	const char *name;        /* Name tag, resource name, or "" */
 	const char *state;       /* "available", "READY", "Succeeded", … */
@@ -106,12 +101,12 @@ struct cloud_address {
  */
 struct cloud_sink {
 	void *ctx;
-	int (*on_network)(void *ctx, const struct cloud_network *n,
-	    struct err *err);
-	int (*on_subnet)(void *ctx, const struct cloud_subnet *s,
-	    struct err *err);
-	int (*on_address)(void *ctx, const struct cloud_address *a,
-	    struct err *err);
+	int (*on_network)(
+	    void *ctx, const struct cloud_network *n, struct err *err);
+	int (*on_subnet)(
+	    void *ctx, const struct cloud_subnet *s, struct err *err);
+	int (*on_address)(
+	    void *ctx, const struct cloud_address *a, struct err *err);
 	int (*on_error)(void *ctx, enum cloud_kind kind, const char *resource,
 	    const char *message);
 };
@@ -121,13 +116,13 @@ struct cloud_sink {
  * provider knowledge the planner and allocator use.
  */
 struct cloud_limits {
-	int reserved_first;     /* addresses at the start of a subnet */
-	int reserved_last;      /* at the end (broadcast and the like) */
-	int subnet_min_len_v4;  /* largest subnet: /16 on AWS */
-	int subnet_max_len_v4;  /* smallest subnet: /28 on AWS, /29 Azure */
-	int network_min_len_v4; /* largest VPC/VNet CIDR */
-	int network_max_len_v4; /* smallest */
-	int subnet_len_v6;      /* 64 where IPv6 subnets are fixed, else 0 */
+	int reserved_first;        /* addresses at the start of a subnet */
+	int reserved_last;         /* at the end (broadcast and the like) */
+	int subnet_min_len_v4;     /* largest subnet: /16 on AWS */
+	int subnet_max_len_v4;     /* smallest subnet: /28 on AWS, /29 Azure */
+	int network_min_len_v4;    /* largest VPC/VNet CIDR */
+	int network_max_len_v4;    /* smallest */
+	int subnet_len_v6;         /* 64 where IPv6 subnets are fixed, else 0 */
 	const char *reserved_note; /* which ones and why, for people */
 };
 

@@ -110,7 +110,7 @@ is($rc, 3, 'status of an empty database: exit 3 (pending)');
 like($out, qr/0001 init\s+pending/, 'pending migration listed');
 ($rc, $out) = run_cmd({}, $BIN, 'migrate', 'up', '--database-url', $db);
 is($rc, 0, 'migrate up');
-like($out, qr/applied 1 migration/, 'says how many');
+like($out, qr/applied [1-9]\d* migrations?/, 'says how many');
 ($rc, $out) = run_cmd({}, $BIN, 'migrate', 'up', '--database-url', $db);
 like($out, qr/applied 0 migrations/, 'a second run applies nothing');
 ($rc, $out) = run_cmd({}, $BIN, 'migrate', 'status', '--database-url', $db);
@@ -158,7 +158,7 @@ SKIP: {
 	local $ENV{SCRIPT_NAME} = '/';
 	my $answer = `cgi-fcgi -bind -connect $sock 2>&1`;
 	like($answer, qr/^Status: 200 OK/m, 'spawn-fcgi: worker on fd 0 answers');
-	like($answer, qr/"schema_version":1/, 'spawn-fcgi: with the database');
+	like($answer, qr/"schema_version":[1-9]/, 'spawn-fcgi: with the database');
 	$ENV{REQUEST_URI} = '/nope';
 	$answer = `cgi-fcgi -bind -connect $sock 2>&1`;
 	like($answer, qr/^Status: 404/m, 'spawn-fcgi: 404 too');
