@@ -129,4 +129,67 @@ struct cloud_limits {
 /* The limits of provider p. */
 const struct cloud_limits *cloud_limits_of(enum cloud_provider p);
 
+/* --- discovery ------------------------------------------------------- */
+
+#define CLOUD_LIST_MAX 256
+
+/* What to discover and how; every string is owned by the caller. */
+struct cloud_options {
+	const char *regions[CLOUD_LIST_MAX]; /* empty: every enabled region */
+	size_t nregions;
+	const char *accounts[CLOUD_LIST_MAX]; /* AWS accounts (assume role),
+	                                         GCP projects, Azure subs */
+	size_t naccounts;
+	const char *role_name; /* AWS: role to assume in each account */
+	int addresses;         /* also discover addresses (payload 2.0) */
+	long timeout_ms;       /* per HTTP call */
+	int max_retries;       /* throttling and 5xx, with full jitter */
+	long backoff_base_ms;  /* first backoff (doubles, capped) */
+	long backoff_cap_ms;
+};
+
+/*
+ * A discovery's account of itself: what was asked, what failed.  Errors in
+ * one region, account or project are recorded here and the discovery goes
+ * on; only a failure that stops everything (no credentials at all) makes
+ * discover() return -1.
+ */
+#define CLOUD_FAILURES_MAX 64
+
+struct cloud_failure {
+	char scope[128]; /* "aws:123456789012/eu-west-1", "gcp:my-proj" */
+	char message[256];
+};
+
+struct cloud_report {
+	size_t calls, retries, pages;
+	size_t networks, subnets, addresses, record_errors;
+	struct cloud_failure failures[CLOUD_FAILURES_MAX];
+	size_t nfailures;
+};
+
+/* Record a failure in report (kept when there is room).  Thread-free. */
+void cloud_report_fail(
+    struct cloud_report *report, const char *scope, const char *message);
+
+/* Progress for a terminal line: called after each page. */
+typedef void (*cloud_progress_fn)(
+    void *ctx, const struct cloud_report *r, const char *scope);
+
+/*
+ * A provider: plain functions, so adding one touches no other.  discover()
+ * walks every account and region asked for, feeding records into sink.
+ */
+struct cloud_provider_ops {
+	enum cloud_provider provider;
+	const char *name;
+	int (*discover)(const struct cloud_options *opt,
+	    const struct cloud_sink *sink, struct cloud_report *report,
+	    cloud_progress_fn progress, void *progress_ctx, struct err *err);
+};
+
+extern const struct cloud_provider_ops cloud_aws;   /* aws.c */
+extern const struct cloud_provider_ops cloud_gcp;   /* gcp.c */
+extern const struct cloud_provider_ops cloud_azure; /* azure.c */
+
 #endif
