@@ -12,6 +12,7 @@
 #include "cmd/migrate.h"
 #include "cmd/routes.h"
 #include "cmd/serve.h"
+#include "cmd/transfer.h"
 #include "lib/buf.h"
 #include "lib/config.h"
 #include "lib/log.h"
@@ -30,6 +31,10 @@ usage(FILE *out)
 	    "                    (spawn-fcgi, mod_fcgid), or plain CGI\n"
 	    "  migrate up        apply pending schema migrations\n"
 	    "  migrate status    list migrations and the database's version\n"
+	    "  import pools|accounts FILE [--dry-run] [--format csv|json]\n"
+	    "                    import rows, all or none (FILE - is stdin)\n"
+	    "  export pools|accounts [--format csv|json]\n"
+	    "                    write every row to stdout (JSON by default)\n"
 	    "  routes            list the routes: method, path, permission\n"
 	    "  version           print the version\n\n"
 	    "settings (flag or environment variable):\n%s",
@@ -112,6 +117,10 @@ main(int argc, char **argv)
 		rc = serve_main(&cfg);
 	} else if (strcmp(argv[1], "migrate") == 0) {
 		rc = migrate_main(&cfg, argc - 2, argv + 2);
+	} else if (strcmp(argv[1], "import") == 0) {
+		rc = transfer_import_main(&cfg, argc - 2, argv + 2);
+	} else if (strcmp(argv[1], "export") == 0) {
+		rc = transfer_export_main(&cfg, argc - 2, argv + 2);
 	} else {
 		fprintf(stderr, "cloudpam: unknown command or argument: %s\n",
 		    argv[argc - 1]);

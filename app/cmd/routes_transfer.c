@@ -1,9 +1,17 @@
 /*
- * routes_transfer.c: the routes of the transfer group (see routes.h).
+ * routes_transfer.c: import and export of pools and accounts.
  */
 #include "cmd/routes.h"
 
-#include <stddef.h>
+#include "api/transfer.h"
 
-/* An empty table is a zero-length array in no C standard: size 0 via n. */
-const struct route_table routes_transfer = { NULL, 0 };
+static const struct web_route transfer[] = {
+	{ POST, "/api/v1/import/pools", api_import_pools, WEB_ROUTE_API, "" },
+	{ POST, "/api/v1/import/accounts", api_import_accounts, WEB_ROUTE_API,
+	    "" },
+	{ GET, "/api/v1/export/pools", api_export_pools, WEB_ROUTE_API, "" },
+	{ GET, "/api/v1/export/accounts", api_export_accounts, WEB_ROUTE_API,
+	    "" },
+};
+
+ROUTE_TABLE(routes_transfer, transfer);

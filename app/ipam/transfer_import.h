@@ -22,26 +22,6 @@
 #include "lib/err.h"
 #include "store/store.h"
 
-enum ipam_import_phase {
-	IPAM_IMPORT_PARSE, /* reading rows; done and total count bytes */
-	IPAM_IMPORT_APPLY, /* checking and making rows; they count rows */
-	IPAM_IMPORT_PHASE__MAX
-};
-
-/* "parsing", "importing", indexed by enum ipam_import_phase. */
-extern const char *const ipam_import_phases[IPAM_IMPORT_PHASE__MAX];
-
-struct ipam_import_progress {
-	enum ipam_import_phase phase;
-	size_t rows; /* rows parsed, or rows applied */
-	size_t done;
-	size_t total;
-};
-
-/* Called every few hundred rows and at the end of each phase. */
-typedef void (*ipam_progress_fn)(
-    const struct ipam_import_progress *progress, void *ctx);
-
 struct ipam_import_in {
 	enum ipam_transfer_kind kind;
 	enum ipam_format format;
@@ -51,13 +31,6 @@ struct ipam_import_in {
 	const char *actor;         /* recorded as created_by; NULL: "" */
 	ipam_progress_fn progress; /* NULL: none */
 	void *progress_ctx;
-};
-
-/* One bad row: CSV line (the header is line 1) or JSON item (from 1). */
-struct ipam_import_error {
-	long line;
-	const char *field; /* the column at fault, or "" */
-	const char *message;
 };
 
 struct ipam_import_out {
