@@ -208,3 +208,32 @@ api_optional_id(
 	*out = json_object_get_int64(v);
 	return 0;
 }
+
+int
+api_pool_list_respond(struct web_resp *resp, const struct store_pool *rows,
+    size_t n, int64_t total, const struct web_paging *paging)
+{
+	struct json_object *o;
+	const char *text;
+	size_t len, i;
+
+	resp->status = 200;
+	resp->content_type = "application/json";
+	buf_reset(resp->body);
+	buf_puts(resp->body, "{\"items\":[");
+	for (i = 0; i < n; i++) {
+		o = api_pool_json(&rows[i]);
+		text = json_object_to_json_string_length(o,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE,
+		    &len);
+		if (i > 0)
+			buf_putc(resp->body, ',');
+		buf_append(resp->body, text, len);
+		json_object_put(o);
+	}
+	buf_printf(resp->body,
+	    "],\"total\":%lld,\"page\":%lld,"
+	    "\"page_size\":%lld}\n",
+	    (long long)total, paging->page, paging->page_size);
+	return 0;
+}

@@ -11,6 +11,7 @@
 #include "lib/arena.h"
 #include "store/store.h"
 #include "web/query.h"
+#include "web/response.h"
 
 /* A pool with its utilization (exact decimal strings and a percent). */
 struct json_object *api_pool_json(const struct store_pool *p);
@@ -23,6 +24,14 @@ struct json_object *api_utilization_json(const struct store_pool *p);
 /* The list envelope: {"items", "total", "page", "page_size"}. */
 struct json_object *api_list_json(
     struct json_object *items, int64_t total, const struct web_paging *paging);
+
+/*
+ * Answer a list of pools as the list envelope, serialising one pool at a
+ * time into the body: a list of 10,000 pools never exists as one json-c
+ * tree (which costs more in allocation than the pools themselves).
+ */
+int api_pool_list_respond(struct web_resp *resp, const struct store_pool *rows,
+    size_t n, int64_t total, const struct web_paging *paging);
 
 /*
  * Check a "tags" value: an object of at most 64 string values, keys 1-64

@@ -240,9 +240,8 @@ answer_pools(struct web_req *req, struct web_resp *resp,
 	struct web_paging paging;
 	struct store_page page;
 	struct store_pool *rows;
-	struct json_object *items;
 	struct err err = ERR_INIT;
-	size_t n, i;
+	size_t n;
 
 	if (web_query_paging(
 	        req, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, &paging, &err) == -1)
@@ -252,10 +251,7 @@ answer_pools(struct web_req *req, struct web_resp *resp,
 	if (store_pool_list(
 	        app->store, req->arena, f, &page, &rows, &n, &err) == -1)
 		return web_fail(resp, &err);
-	items = json_object_new_array_ext((int)n);
-	for (i = 0; i < n; i++)
-		json_object_array_add(items, api_pool_json(&rows[i]));
-	return web_json(resp, 200, api_list_json(items, page.total, &paging));
+	return api_pool_list_respond(resp, rows, n, page.total, &paging);
 }
 
 int

@@ -30,9 +30,7 @@ classify(struct store *st, struct arena *arena, int64_t pool_id,
 {
 	char first[IP_KEY_STRLEN], last[IP_KEY_STRLEN];
 	struct store_free_block f;
-	struct store_pool *child;
 	struct ip_prefix holder;
-	size_t n;
 	int found;
 
 	ip_prefix_keys(&b->prefix, first, last);
@@ -51,13 +49,9 @@ classify(struct store *st, struct arena *arena, int64_t pool_id,
 		if (strcmp(f.first_key, first) >= 0)
 			b->state = IPAM_BLOCK_PARTIAL;
 	}
-	if (store_pool_children_range(
-	        st, pool_id, first, last, 1, arena, &child, &n, err) == -1)
-		return -1;
-	b->has_pool = n == 1;
-	if (n == 1)
-		b->pool = child[0];
-	return 0;
+	return store_pool_child_in(st, pool_id,
+	    b->prefix.addr.family == IP_FAMILY_V4 ? 4 : 6, first, last, arena,
+	    &b->pool, &b->has_pool, err);
 }
 
 static int

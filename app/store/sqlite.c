@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -120,10 +121,35 @@ exec_sql(struct store *st, const char *sql, struct err *err)
 	return 0;
 }
 
+/*
+ * Wait for a lock in short steps.  SQLite's own busy timeout sleeps 1, 2,
+ * 5, ... up to 100 ms at a time, which is right for a desktop program and
+ * wrong for a worker pool where the lock is held for a millisecond: two
+ * workers allocating at once would each sleep far longer than the other
+ * holds the lock.
+ */
+static int
+busy_wait(void *ctx, int count)
+{
+	struct store *st = ctx;
+	struct timespec pause = { 0, 100 * 1000 }; /* 100 us */
+	/* 100 steps of 100 us, then 1 ms steps: time waited so far. */
+	long long waited_us = count <= 100
+	                          ? (long long)count * 100
+	                          : 10000 + (long long)(count - 100) * 1000;
+
+	if (waited_us / 1000 >= st->opt.busy_timeout_ms)
+		return 0;
+	if (count > 100) /* past 10 ms, back off to 1 ms steps */
+		pause.tv_nsec = 1000 * 1000;
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
 static int
 configure(struct store *st, struct err *err)
 {
-	sqlite3_busy_timeout(st->db, st->opt.busy_timeout_ms);
+	sqlite3_busy_handler(st->db, busy_wait, st);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (exec_sql(st, "PRAGMA foreign_keys = ON", err) == -1)
 		return -1;

@@ -332,19 +332,27 @@ store_pool_within(struct store *st, int64_t vrf_id, int family,
 }
 
 int
-store_pool_children_range(struct store *st, int64_t parent_id,
-    const char *first_key, const char *last_key, int64_t limit,
-    struct arena *arena, struct store_pool **out, size_t *n, struct err *err)
+store_pool_child_in(struct store *st, int64_t parent_id, int family,
+    const char *first_key, const char *last_key, struct arena *arena,
+    struct store_pool *out, int *found, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_POOL_CHILDREN_RANGE, err);
+	struct store_pool *rows;
+	size_t n;
 
+	*found = 0;
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, parent_id);
-	sqlite_bind_text(s, 2, first_key);
 	sqlite_bind_text(s, 3, last_key);
-	sqlite3_bind_int64(s, 4, limit);
-	return pool_rows(st, s, limit, arena, out, n, err);
+	sqlite3_bind_int(s, 4, family);
+	if (pool_rows(st, s, 1, arena, &rows, &n, err) == -1)
+		return -1;
+	if (n == 1 && strcmp(rows[0].last_key, first_key) >= 0) {
+		*out = rows[0];
+		*found = 1;
+	}
+	return 0;
 }
 
 int

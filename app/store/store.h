@@ -259,11 +259,14 @@ int store_pool_within(struct store *st, int64_t vrf_id, int family,
     const char *first_key, const char *last_key, struct arena *arena,
     struct store_page *page, struct store_pool **out, size_t *n,
     struct err *err);
-/* Direct children of parent_id overlapping [first_key, last_key], in
- * address order (limit < 0: all). */
-int store_pool_children_range(struct store *st, int64_t parent_id,
-    const char *first_key, const char *last_key, int64_t limit,
-    struct arena *arena, struct store_pool **out, size_t *n, struct err *err);
+/*
+ * The direct child of parent_id (of family, 4 or 6) that overlaps
+ * [first_key, last_key], if any: one index seek, as children never
+ * overlap.  *found 0 when none.
+ */
+int store_pool_child_in(struct store *st, int64_t parent_id, int family,
+    const char *first_key, const char *last_key, struct arena *arena,
+    struct store_pool *out, int *found, struct err *err);
 /* Ids of every descendant of id, deepest first (for cascade deletes). */
 int store_pool_descendants(struct store *st, int64_t id, struct arena *arena,
     int64_t **ids, size_t *n, struct err *err);
