@@ -153,9 +153,11 @@ const char *const sqlite_stmt_sql[STMT__MAX] = {
 	"SELECT count(*) FROM pools p WHERE p.family = ?1 AND "
 	"p.first_key >= ?2 AND p.first_key <= ?3 AND p.last_key <= ?4 AND "
 	"(?5 IS NULL OR p.vrf_id = ?5)",
-	/* STMT_POOL_CHILDREN_RANGE */
-	POOL_SELECT "WHERE p.parent_id = ?1 AND p.first_key <= ?3 AND "
-	            "p.last_key >= ?2 ORDER BY p.first_key LIMIT ?4",
+	/* STMT_POOL_CHILDREN_RANGE: the last child starting at or before the
+	 * range's end; children never overlap, so it is the only one that
+	 * can reach into the range (the caller checks that it does). */
+	POOL_SELECT "WHERE p.parent_id = ?1 AND p.family = ?4 AND "
+	            "p.first_key <= ?3 ORDER BY p.first_key DESC LIMIT 1",
 	/* STMT_POOL_DESCENDANTS */
 	"WITH RECURSIVE d (id, depth) AS (SELECT id, 0 FROM pools WHERE "
 	"parent_id = ?1 UNION ALL SELECT p.id, d.depth + 1 FROM pools p JOIN "
