@@ -12,6 +12,9 @@
 
 #include "store/store.h"
 
+/* Prefixes one STMT_POOL_BY_CIDRS asks for at once: /128 down to /0. */
+#define SQLITE_CIDRS_MAX 129
+
 enum stmt {
 	STMT_SCHEMA_EXISTS,
 	STMT_SCHEMA_CURRENT,
@@ -48,6 +51,7 @@ enum stmt {
 	STMT_POOL_COUNT_CHILDREN,
 	STMT_POOL_SIBLING,
 	STMT_POOL_BY_CIDR,
+	STMT_POOL_BY_CIDRS,
 	STMT_POOL_WITHIN,
 	STMT_POOL_WITHIN_COUNT,
 	STMT_POOL_CHILDREN_RANGE,

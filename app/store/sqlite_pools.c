@@ -265,37 +265,19 @@ store_pool_by_cidrs(struct store *st, int64_t vrf_id, const char *const *cidrs,
     size_t ncidrs, struct arena *arena, struct store_pool **out, size_t *n,
     struct err *err)
 {
-	struct store_pool *all = NULL, *rows, *grown;
-	size_t i, got, total = 0, cap = 0;
 	sqlite3_stmt *s;
+	size_t i;
 
 	*n = 0;
-	/* cidrs come most specific first; each probe is one index seek and
-	 * finds at most one pool per VRF. */
-	for (i = 0; i < ncidrs; i++) {
-		if ((s = sqlite_stmt(st, STMT_POOL_BY_CIDR, err)) == NULL)
-			return -1;
-		sqlite_bind_text(s, 1, cidrs[i]);
-		sqlite_bind_id(s, 2, vrf_id);
-		if (pool_rows(st, s, -1, arena, &rows, &got, err) == -1)
-			return -1;
-		if (total + got > cap) {
-			cap = (total + got) * 2 + 8;
-			grown = arena_alloc(arena, cap * sizeof(*grown));
-			if (grown == NULL)
-				return err_set(
-				    err, 500, "internal", "out of memory");
-			if (total > 0)
-				memcpy(grown, all, total * sizeof(*all));
-			all = grown;
-		}
-		if (got > 0)
-			memcpy(all + total, rows, got * sizeof(*rows));
-		total += got;
-	}
-	*out = all;
-	*n = total;
-	return 0;
+	if (ncidrs > SQLITE_CIDRS_MAX)
+		return err_set(err, 500, "internal", "too many prefixes");
+	/* One statement, one index probe per prefix, most specific first. */
+	if ((s = sqlite_stmt(st, STMT_POOL_BY_CIDRS, err)) == NULL)
+		return -1;
+	for (i = 0; i < ncidrs; i++)
+		sqlite_bind_text(s, (int)i + 1, cidrs[i]);
+	sqlite_bind_id(s, SQLITE_CIDRS_MAX + 1, vrf_id);
+	return pool_rows(st, s, -1, arena, out, n, err);
 }
 
 int
