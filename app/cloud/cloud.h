@@ -38,7 +38,7 @@ enum cloud_kind {
 extern const char *const cloud_kind_names[CLOUD_KIND__MAX];
 
 #define CLOUD_TAGS_MAX 64
-#define CLOUD_CIDRS_MAX 32
+#define CLOUD_CIDRS_MAX 64
 
 struct cloud_tag {
 	const char *key;
