@@ -43,7 +43,13 @@ FUZZ_BIN := $(FUZZ_SRC:t/fuzz/%.c=$(B)/fuzz/%)
 .PHONY: all deps run stop test unit bench asan fuzz lint format clean \
         test-build migrate
 
-all: $(B)/cloudpam
+COLLECTOR_SRC := $(sort $(wildcard app/cmd/collector*.c))
+COLLECTOR_OBJ := $(COLLECTOR_SRC:%.c=$(B)/%.o)
+
+all: $(B)/cloudpam $(B)/cloudpam-collector
+
+$(B)/cloudpam-collector: $(COLLECTOR_OBJ) $(B)/libcloudpam.a
+	$(CC) $(BUILD_LDFLAGS) -o $@ $(COLLECTOR_OBJ) $(B)/libcloudpam.a $(LDLIBS)
 
 $(B)/cloudpam: $(CMD_OBJ) $(B)/libcloudpam.a
 	$(CC) $(BUILD_LDFLAGS) -o $@ $(CMD_OBJ) $(B)/libcloudpam.a $(LDLIBS)
@@ -79,7 +85,7 @@ $(B)/bench/%: t/bench/%.c $(B)/libcloudpam.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BUILD_CFLAGS) -It -o $@ $< $(B)/libcloudpam.a $(LDLIBS)
 
-test-build: $(B)/cloudpam $(UNIT_BIN) $(FUZZ_BIN)
+test-build: $(B)/cloudpam $(B)/cloudpam-collector $(UNIT_BIN) $(FUZZ_BIN)
 
 # --- fuzzing: libFuzzer with Debian's clang, sanitizers on -------------
 FUZZ_CFLAGS := -std=c11 $(DEFS) -g -O1 -Iapp -Ibuild/gen $(PKG_CFLAGS) \
