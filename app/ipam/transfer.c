@@ -7,13 +7,12 @@
  */
 #include "ipam/transfer.h"
 
-#include "lib/text.h"
-
 #include <ctype.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "ipam/csv.h"
+#include "lib/text.h"
 
 #define TAGS_MAX 64
 #define TAG_NAME_MAX 64
