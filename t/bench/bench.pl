@@ -67,8 +67,10 @@ printf " %d: %.1f MB;", $_, ($cp->rss_kb($_) // 0) / 1024 for @pids;
 print "\n";
 $cp->stop;
 
-# SigV4 signing, when the collector's signer is built.
-if (-x 'build/bench/sigv4_bench') {
+# The collector's hot paths: SigV4 signing and EC2 answer parsing.
+my $b = $ENV{CLOUDPAM_BUILD} // 'build';
+for my $tool ('sigv4_bench', 'cloud_parse') {
+	next unless -x "$b/bench/$tool";
 	print "\n";
-	system('build/bench/sigv4_bench');
+	system("$b/bench/$tool");
 }
