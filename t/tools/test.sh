@@ -5,4 +5,4 @@ set -u
 jobs=${CLOUDPAM_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
 mkdir -p build/test-output
 PERL5LIB=t/lib${PERL5LIB:+:$PERL5LIB} exec prove -I t/lib --formatter TAP::Formatter::CloudPAM -j "$jobs" \
-    build/t/unit/*.t t/*.t t/api/*.t t/browser/*.t
+    build/t/unit/*.t t/*.t t/api/*.t t/cloud/*.t t/browser/*.t
