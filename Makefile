@@ -80,12 +80,19 @@ $(B)/t/unit/%.t: t/unit/%.c t/unit/tap.h $(B)/libcloudpam.a
 	$(CC) $(BUILD_CFLAGS) -It -o $@ $< $(B)/libcloudpam.a $(LDLIBS)
 
 BENCH_BIN := $(patsubst t/bench/%.c,$(B)/bench/%,$(wildcard t/bench/*.c))
+CLOUD_DRIVERS := $(patsubst t/cloud/%.c,$(B)/t/cloud/%,$(wildcard t/cloud/*_driver.c))
+
+# Small programs the cloud tests run against the fake clouds.
+$(B)/t/cloud/%: t/cloud/%.c $(B)/libcloudpam.a
+	@mkdir -p $(dir $@)
+	$(CC) $(BUILD_CFLAGS) -o $@ $< $(B)/libcloudpam.a $(LDLIBS)
 
 $(B)/bench/%: t/bench/%.c $(B)/libcloudpam.a
 	@mkdir -p $(dir $@)
 	$(CC) $(BUILD_CFLAGS) -It -o $@ $< $(B)/libcloudpam.a $(LDLIBS)
 
-test-build: $(B)/cloudpam $(B)/cloudpam-collector $(UNIT_BIN) $(FUZZ_BIN)
+test-build: $(B)/cloudpam $(B)/cloudpam-collector $(UNIT_BIN) $(FUZZ_BIN) \
+    $(CLOUD_DRIVERS)
 
 # --- fuzzing: libFuzzer with Debian's clang, sanitizers on -------------
 FUZZ_CFLAGS := -std=c11 $(DEFS) -g -O1 -Iapp -Ibuild/gen $(PKG_CFLAGS) \
