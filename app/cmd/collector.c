@@ -266,7 +266,8 @@ chunk_flush(struct collector *c, int final, struct err *err)
 	return 0;
 }
 
-/* Our sink: count, pass on, and cut a chunk when it is full.  Only the
+/* Our sink: pass on, and cut a chunk when it is full (the providers
+ * count records into the report themselves).  Only the
  * server mode cuts chunks; a file holds one payload. */
 static int
 after_record(struct collector *c, struct err *err)
@@ -281,7 +282,6 @@ sink_network(void *ctx, const struct cloud_network *n, struct err *err)
 {
 	struct collector *c = ctx;
 
-	c->report->networks++;
 	if (c->inner.on_network(c->inner.ctx, n, err) == -1)
 		return -1;
 	return after_record(c, err);
@@ -292,7 +292,6 @@ sink_subnet(void *ctx, const struct cloud_subnet *s, struct err *err)
 {
 	struct collector *c = ctx;
 
-	c->report->subnets++;
 	if (c->inner.on_subnet(c->inner.ctx, s, err) == -1)
 		return -1;
 	return after_record(c, err);
@@ -303,7 +302,6 @@ sink_address(void *ctx, const struct cloud_address *a, struct err *err)
 {
 	struct collector *c = ctx;
 
-	c->report->addresses++;
 	if (c->inner.on_address(c->inner.ctx, a, err) == -1)
 		return -1;
 	return after_record(c, err);
@@ -315,7 +313,6 @@ sink_error(
 {
 	struct collector *c = ctx;
 
-	c->report->record_errors++;
 	log_fields(LOG_LEVEL_WARN, "record skipped", "kind",
 	    cloud_kind_names[kind], "resource", resource, "detail", message,
 	    NULL);
