@@ -51,13 +51,7 @@ END {
 # make test-build builds the driver; build it here only when run alone.
 sub build {
 	return 1 if -x $DRIVER;
-	my $pkgs = 'json-c sqlite3 libcrypto expat libcurl';
-	for my $cmd ("make -j2 B=$B $B/libcloudpam.a",
-	    "mkdir -p $B/t/cloud && cc -std=c11 -Wall -Wextra -Werror "
-	    . '-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -Iapp '
-	    . "\$(pkg-config --cflags $pkgs) -o $DRIVER "
-	    . "t/cloud/gcp_azure_driver.c $B/libcloudpam.a "
-	    . "\$(pkg-config --libs $pkgs) -lfcgi -lm") {
+	for my $cmd ("make -j2 B=$B $DRIVER") {
 		my $out = `$cmd 2>&1`;
 		if ($?) {
 			my @lines = split /\n/, $out;
