@@ -6,12 +6,12 @@
  *
  *   {"version": "2.0",
  *    "collector": {"id", "version", "capabilities": [...]},
- *    "provider": "aws", "run_id": "...", "chunk": {"index": 0, "final": true},
+ *    "provider": "aws", "run_id": "...", "chunk": {"index": 0},
  *    "started_at": "...",
  *    "records": [{"kind": "network", ...}, {"kind": "subnet", ...}, ...],
  *    "errors": [{"kind", "resource", "message"}],
  *    "report": {"calls", "retries", "pages", "failures": [...]},
- *    "finished_at": "..."}
+ *    "final": true, "finished_at": "..."}
  *
  * Version "1.0" carries networks and subnets; "2.0" adds addresses.  The
  * JSON Schema is docs/collector-payload.schema.json.

@@ -52,6 +52,7 @@ struct collector {
 	size_t in_chunk;
 	struct cloud_report *report;
 	FILE *out;
+	int post_failed; /* the server refused a chunk: nothing more to send */
 	int failed;
 	char failure[256];
 };
@@ -252,8 +253,10 @@ chunk_flush(struct collector *c, int final, struct err *err)
 		return err_set(err, 500, "collector", "out of memory");
 	if (c->server != NULL) {
 		if (post(c, "/api/v1/discovery", c->body.data, c->body.len,
-		        err) == -1)
+		        err) == -1) {
+			c->post_failed = 1;
 			return -1;
+		}
 		heartbeat(c, final ? "finished" : "running");
 	} else if (fwrite(c->body.data, 1, c->body.len, c->out) !=
 	           c->body.len) {
@@ -282,6 +285,9 @@ sink_network(void *ctx, const struct cloud_network *n, struct err *err)
 {
 	struct collector *c = ctx;
 
+	if (c->post_failed)
+		return err_set(err, 502, "server_refused",
+		    "the server refused an earlier chunk");
 	if (c->inner.on_network(c->inner.ctx, n, err) == -1)
 		return -1;
 	return after_record(c, err);
@@ -292,6 +298,9 @@ sink_subnet(void *ctx, const struct cloud_subnet *s, struct err *err)
 {
 	struct collector *c = ctx;
 
+	if (c->post_failed)
+		return err_set(err, 502, "server_refused",
+		    "the server refused an earlier chunk");
 	if (c->inner.on_subnet(c->inner.ctx, s, err) == -1)
 		return -1;
 	return after_record(c, err);
@@ -302,6 +311,9 @@ sink_address(void *ctx, const struct cloud_address *a, struct err *err)
 {
 	struct collector *c = ctx;
 
+	if (c->post_failed)
+		return err_set(err, 502, "server_refused",
+		    "the server refused an earlier chunk");
 	if (c->inner.on_address(c->inner.ctx, a, err) == -1)
 		return -1;
 	return after_record(c, err);
@@ -313,6 +325,8 @@ sink_error(
 {
 	struct collector *c = ctx;
 
+	if (c->post_failed)
+		return -1;
 	log_fields(LOG_LEVEL_WARN, "record skipped", "kind",
 	    cloud_kind_names[kind], "resource", resource, "detail", message,
 	    NULL);
@@ -401,7 +415,12 @@ discover(struct collector *c)
 		log_fields(LOG_LEVEL_ERROR, "discovery failed", "detail",
 		    err.message, NULL);
 	}
-	if (chunk_flush(c, 1, &err) == -1) {
+	/* A chunk the server refused ends the run: the chunk in hand was
+	 * already closed, and sending more would only repeat the refusal. */
+	if (c->post_failed) {
+		fprintf(stderr, "cloudpam-collector: %s\n", err.message);
+		rc = -1;
+	} else if (chunk_flush(c, 1, &err) == -1) {
 		fprintf(stderr, "cloudpam-collector: %s\n", err.message);
 		rc = -1;
 	}

@@ -29,6 +29,7 @@ use Cwd qw(getcwd abs_path);
 use File::Temp qw(tempdir);
 use HTTP::Tiny;
 use JSON::PP;
+use POSIX ();
 
 my $TOP = abs_path(getcwd());
 my $TESTDATA = $ENV{CLOUDPAM_TESTDATA} // "$TOP/../shared/testdata";
@@ -45,7 +46,7 @@ plan skip_all => "no testdata at $TESTDATA" unless -d "$TESTDATA/gcp";
 
 my $tmp = tempdir('cloudpam-collector-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 mkdir "$tmp/home";
-my @fakes;
+my (@fakes, @fake_pipes);
 END { kill 'TERM', $_ for @fakes; }
 
 sub slurp {
@@ -210,6 +211,8 @@ sub start_fake {
 	push @fakes, $pid;
 	my $line = <$fh> // '';
 	$line =~ /^listening (\d+)/ or die "$script did not start: $line";
+	# Closing a pipe waits for its process: keep it open until the end.
+	push @fake_pipes, $fh;
 	return wantarray ? ("http://127.0.0.1:$1", $pid) : "http://127.0.0.1:$1";
 }
 
@@ -292,9 +295,11 @@ sub collect {
 	unlink $out if defined $out;
 	my $pid = fork // die "fork: $!";
 	if ($pid == 0) {
-		open(STDOUT, '>', "$tmp/stdout.$n") or die $!;
-		open(STDERR, '>', "$tmp/stderr.$n") or die $!;
-		exec('timeout', '120', $BIN, @args) or exit 127;
+		# _exit: the child must not run END, which stops the fakes.
+		open(STDOUT, '>', "$tmp/stdout.$n") or POSIX::_exit(127);
+		open(STDERR, '>', "$tmp/stderr.$n") or POSIX::_exit(127);
+		{ exec('timeout', '120', $BIN, @args) }
+		POSIX::_exit(127);
 	}
 	waitpid($pid, 0);
 	my %r = (rc => $? >> 8, stdout => slurp("$tmp/stdout.$n"),
@@ -304,9 +309,9 @@ sub collect {
 		$r{payload} = slurp($out);
 		$r{doc} = eval { JSON::PP->new->decode($r{payload}) };
 	}
-	$r{logs} = [ map { eval { decode_json($_) } } grep { /^\{/ }
-	    split /\n/, $r{stderr} ];
-	$r{log_lines} = scalar grep { /^\{/ } split /\n/, $r{stderr};
+	my @lines = grep { length } split /\n/, $r{stderr};
+	$r{logs} = [ map { my $l = eval { decode_json($_) }; ref $l ? $l : () } @lines ];
+	$r{log_lines} = @lines;
 	return \%r;
 }
 
@@ -566,7 +571,7 @@ sub az_resources {
 my %az_want = (network => [], subnet => [], address => []);
 my %az_subs;
 for my $type (sort keys %az_files) {
-	$az_subs{lc $1}++ for map { $_->{id} =~ m{^/subscriptions/([^/]+)/}i } az_resources($type);
+	$az_subs{lc $_}++ for map { $_->{id} =~ m{^/subscriptions/([^/]+)/}i } az_resources($type);
 }
 for my $v (az_resources('virtualNetworks')) {
 	push @{$az_want{network}}, $v->{id};
