@@ -25,7 +25,10 @@
  * A nextLink is followed only when it names the ARM host we called, so the
  * token is never sent elsewhere.  The client secret and the access token
  * never reach a log, an error message or the report, and are wiped when
- * the discovery ends.
+ * the discovery ends. *
+ * This file holds what is Azure's own: the identity platform, IMDS, ARM's
+ * URLs and nextLinks.  The sink, HTTP, the token's lifetime and the walk
+ * over subscriptions and pages are shared with gcp.c (cloud_common.c).
  */
 #include "cloud/cloud.h"
 
@@ -33,15 +36,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include <json-c/json.h>
 #include <openssl/crypto.h>
 
 #include "cloud/azure_json.h"
+#include "cloud/cloud_internal.h"
 #include "cloud/http.h"
 #include "cloud/sigv4.h"
-#include "lib/arena.h"
 #include "lib/buf.h"
 #include "lib/err.h"
 
@@ -52,31 +54,7 @@
 #define ARM_RESOURCE "https://management.azure.com/"
 #define ARM_SCOPE "https://management.azure.com/.default"
 #define API_VERSION "2024-05-01"
-#define TOKEN_MARGIN 300 /* renew a token this close to expiry */
-#define TOKEN_MAX 8192   /* bytes of an access token (JWTs run long) */
-#define PAGES_MAX 100000 /* of one list: a loop, not a subscription */
-#define TIMEOUT_DEFAULT_MS 30000
-#define ARENA_FIRST 16384
-
-struct azure {
-	const struct cloud_options *opt;
-	const struct cloud_sink *out; /* the caller's */
-	struct cloud_sink sink;       /* counts, stamps, filters, forwards */
-	struct cloud_report *report;
-	cloud_progress_fn progress;
-	void *progress_ctx;
-	const char *arm;   /* base URL, no trailing '/' */
-	size_t origin_len; /* of "scheme://host[:port]" in arm */
-	const char *tenant, *client_id, *secret; /* from the environment */
-	char token[TOKEN_MAX];
-	time_t token_expires;
-	time_t now; /* discovered_at of every record */
-	int sink_stopped;
-	struct err sink_err;
-	struct buf url, auth, body, last_link;
-	struct http_response resp;
-	struct arena *arena;
-};
+#define TOKEN_MAX 8192 /* bytes of an access token (JWTs run long) */
 
 /* One subscription-wide list. */
 struct list {
@@ -84,19 +62,21 @@ struct list {
 	int addresses; /* only with opt->addresses */
 };
 
+struct azure {
+	struct cloud_session s;
+	const char *arm;   /* base URL, no trailing '/' */
+	size_t origin_len; /* of "scheme://host[:port]" in arm */
+	const char *tenant, *client_id, *secret; /* from the environment */
+	struct buf last_link;                    /* the last one followed */
+	const char *name;                        /* of the list walked */
+	const struct list *list;
+};
+
 static const struct list lists[] = {
 	{ AZURE_VIRTUAL_NETWORKS, 0 },
 	{ AZURE_NETWORK_INTERFACES, 1 },
 	{ AZURE_PUBLIC_IP_ADDRESSES, 1 },
 };
-
-static const char *
-env(const char *name, const char *fallback)
-{
-	const char *v = getenv(name);
-
-	return v != NULL && *v != '\0' ? v : fallback;
-}
 
 /* base without the trailing '/' the SDK variables often carry. */
 static void
@@ -109,208 +89,35 @@ base_put(struct buf *out, const char *base)
 	buf_append(out, base, len);
 }
 
-/* --- the sink between azure_json and the caller ---------------------- */
-
+/* Regions are compared as ARM does, in any case; "" is everywhere. */
 static int
-region_wanted(const struct azure *a, const char *region)
+azure_region_wanted(
+    const struct cloud_options *opt, enum cloud_kind kind, const char *region)
 {
 	size_t i;
 
-	if (a->opt->nregions == 0 || region == NULL || *region == '\0')
+	(void)kind;
+	if (opt->nregions == 0 || region == NULL || *region == '\0')
 		return 1;
-	for (i = 0; i < a->opt->nregions; i++)
-		if (strcasecmp(a->opt->regions[i], region) == 0)
+	for (i = 0; i < opt->nregions; i++)
+		if (strcasecmp(opt->regions[i], region) == 0)
 			return 1;
 	return 0;
 }
 
-/* The caller's callback said stop: remember why, for discover(). */
-static int
-stopped(struct azure *a, int rc, const struct err *err)
-{
-	if (rc == -1 && !a->sink_stopped) {
-		a->sink_stopped = 1;
-		a->sink_err = *err;
-	}
-	return rc;
-}
-
-static int
-on_network(void *ctx, const struct cloud_network *n, struct err *err)
-{
-	struct azure *a = ctx;
-	struct cloud_network copy = *n;
-
-	if (!region_wanted(a, n->c.region))
-		return 0;
-	copy.c.discovered_at = a->now;
-	a->report->networks++;
-	if (a->out->on_network == NULL)
-		return 0;
-	return stopped(a, a->out->on_network(a->out->ctx, &copy, err), err);
-}
-
-static int
-on_subnet(void *ctx, const struct cloud_subnet *s, struct err *err)
-{
-	struct azure *a = ctx;
-	struct cloud_subnet copy = *s;
-
-	if (!region_wanted(a, s->c.region))
-		return 0;
-	copy.c.discovered_at = a->now;
-	a->report->subnets++;
-	if (a->out->on_subnet == NULL)
-		return 0;
-	return stopped(a, a->out->on_subnet(a->out->ctx, &copy, err), err);
-}
-
-static int
-on_address(void *ctx, const struct cloud_address *addr, struct err *err)
-{
-	struct azure *a = ctx;
-	struct cloud_address copy = *addr;
-
-	if (!region_wanted(a, addr->c.region))
-		return 0;
-	copy.c.discovered_at = a->now;
-	a->report->addresses++;
-	if (a->out->on_address == NULL)
-		return 0;
-	return stopped(a, a->out->on_address(a->out->ctx, &copy, err), err);
-}
-
-static int
-on_error(
-    void *ctx, enum cloud_kind kind, const char *resource, const char *message)
-{
-	struct azure *a = ctx;
-	struct err err = ERR_INIT;
-
-	a->report->record_errors++;
-	if (a->out->on_error == NULL)
-		return 0;
-	err_set(&err, 502, "bad_record", "the sink refused a record error");
-	return stopped(
-	    a, a->out->on_error(a->out->ctx, kind, resource, message), &err);
-}
-
-/* --- HTTP ------------------------------------------------------------ */
-
+/* ARM's shape: {"error": {"code": "AuthorizationFailed", "message"}}. */
 static void
-request_init(const struct azure *a, struct http_request *req,
-    const char *method, const char *url)
+azure_api_error(struct json_object *error, const char **code, const char **text)
 {
-	memset(req, 0, sizeof(*req));
-	req->method = method;
-	req->url = url;
-	req->timeout_ms =
-	    a->opt->timeout_ms > 0 ? a->opt->timeout_ms : TIMEOUT_DEFAULT_MS;
-	req->max_retries = a->opt->max_retries;
-	req->backoff_base_ms = a->opt->backoff_base_ms;
-	req->backoff_cap_ms = a->opt->backoff_cap_ms;
-}
+	struct json_object *v;
 
-/*
- * The message of an error answer: the identity platform's OAuth shape
- * {"error": "invalid_client", "error_description": "AADSTS..."} or ARM's
- * {"error": {"code": "AuthorizationFailed", "message": "..."}}.
- */
-static void
-answer_error(const struct buf *body, char *out, size_t size)
-{
-	struct json_object *root, *error, *v;
-	const char *code = NULL, *text = NULL;
-
-	snprintf(out, size, "(no error message)");
-	root = body->len > 0 ? json_tokener_parse(body->data) : NULL;
-	if (root == NULL || !json_object_object_get_ex(root, "error", &error))
-		goto done;
-	if (json_object_is_type(error, json_type_string)) {
-		code = json_object_get_string(error);
-		if (json_object_object_get_ex(root, "error_description", &v))
-			text = json_object_get_string(v);
-	} else {
-		if (json_object_object_get_ex(error, "code", &v))
-			code = json_object_get_string(v);
-		if (json_object_object_get_ex(error, "message", &v))
-			text = json_object_get_string(v);
-	}
-	snprintf(out, size, "%.64s%s%.300s", code ? code : "",
-	    code && text ? ": " : "", text ? text : "");
-done:
-	json_object_put(root);
-}
-
-/*
- * Perform req.  A failure to get an answer keeps http_perform's code; an
- * answer other than 200 is 502 with code.  Either message starts with
- * what was asked.
- */
-static int
-perform(struct azure *a, struct http_request *req, const char *what,
-    const char *code, struct err *err)
-{
-	char why[ERR_MESSAGE_MAX], code_was[ERR_CODE_MAX];
-
-	buf_reset(&a->resp.body);
-	if (http_perform(req, NULL, &a->resp, a->report, err) == -1) {
-		/* err_set() starts afresh: keep what it would overwrite. */
-		snprintf(why, sizeof(why), "%s", err->message);
-		snprintf(code_was, sizeof(code_was), "%s", err->code);
-		return err_set(err, err->status ? err->status : 502, code_was,
-		    "%s: %s", what, why);
-	}
-	if (a->resp.status == 200)
-		return 0;
-	answer_error(&a->resp.body, why, sizeof(why));
-	return err_set(
-	    err, 502, code, "%s: HTTP %ld: %s", what, a->resp.status, why);
-}
-
-/* Put what before err's message. Returns -1. */
-static int
-prefix(struct err *err, const char *what)
-{
-	char why[ERR_MESSAGE_MAX], code[ERR_CODE_MAX];
-
-	snprintf(why, sizeof(why), "%s", err->message);
-	snprintf(code, sizeof(code), "%s", err->code);
-	return err_set(err, err->status, code, "%s: %s", what, why);
+	if (json_object_object_get_ex(error, "code", &v))
+		*code = json_object_get_string(v);
+	if (json_object_object_get_ex(error, "message", &v))
+		*text = json_object_get_string(v);
 }
 
 /* --- credentials ----------------------------------------------------- */
-
-/* Take access_token and expires_in (a number; text from IMDS). */
-static int
-token_read(struct azure *a, const char *source, struct err *err)
-{
-	struct json_object *root, *v;
-	const char *token = NULL;
-	long long expires = 0;
-	int rc = -1;
-
-	root = json_tokener_parse(a->resp.body.data ? a->resp.body.data : "");
-	if (root != NULL && json_object_object_get_ex(root, "access_token", &v))
-		token = json_object_get_string(v);
-	if (root != NULL && json_object_object_get_ex(root, "expires_in", &v))
-		expires = json_object_get_int64(v);
-	if (token == NULL || *token == '\0' || strlen(token) >= TOKEN_MAX ||
-	    strpbrk(token, "\r\n ") != NULL) {
-		err_set(err, 502, "token_invalid",
-		    "%s answered without a usable access_token", source);
-		goto fail;
-	}
-	snprintf(a->token, sizeof(a->token), "%s", token);
-	a->token_expires = time(NULL) + (expires > 0 ? expires : 300);
-	rc = 0;
-fail:
-	json_object_put(root);
-	/* The answer held the token: leave no copy in a reused buffer. */
-	OPENSSL_cleanse(a->resp.body.data, a->resp.body.len);
-	buf_reset(&a->resp.body);
-	return rc;
-}
 
 static void
 form_put(struct buf *out, const char *name, const char *value)
@@ -330,34 +137,37 @@ token_from_secret(struct azure *a, struct err *err)
 	char what[256];
 	int rc = -1;
 
-	buf_reset(&a->url);
-	base_put(&a->url, env("AZURE_AUTHORITY_HOST", AUTHORITY_DEFAULT));
-	buf_putc(&a->url, '/');
-	sigv4_uri_encode(&a->url, a->tenant, strlen(a->tenant), 0);
-	buf_puts(&a->url, "/oauth2/v2.0/token");
-	buf_reset(&a->body);
-	form_put(&a->body, "grant_type", "client_credentials");
-	form_put(&a->body, "client_id", a->client_id);
-	form_put(&a->body, "client_secret", a->secret);
-	form_put(&a->body, "scope", ARM_SCOPE);
-	if (a->url.oom || a->body.oom) {
+	buf_reset(&a->s.url);
+	base_put(
+	    &a->s.url, cloud_env("AZURE_AUTHORITY_HOST", AUTHORITY_DEFAULT));
+	buf_putc(&a->s.url, '/');
+	sigv4_uri_encode(&a->s.url, a->tenant, strlen(a->tenant), 0);
+	buf_puts(&a->s.url, "/oauth2/v2.0/token");
+	buf_reset(&a->s.body);
+	form_put(&a->s.body, "grant_type", "client_credentials");
+	form_put(&a->s.body, "client_id", a->client_id);
+	form_put(&a->s.body, "client_secret", a->secret);
+	form_put(&a->s.body, "scope", ARM_SCOPE);
+	if (a->s.url.oom || a->s.body.oom) {
 		err_set(err, 500, "internal", "out of memory");
 		goto done;
 	}
-	request_init(a, &req, "POST", a->url.data);
-	req.body = a->body.data;
-	req.body_len = a->body.len;
+	cloud_session_request(&a->s, &req, "POST", a->s.url.data);
+	req.body = a->s.body.data;
+	req.body_len = a->s.body.len;
 	http_request_header(
 	    &req, "Content-Type", "application/x-www-form-urlencoded");
 	snprintf(what, sizeof(what),
 	    "Azure identity platform %.120s, asked for a token for %.64s",
-	    a->url.data, a->client_id);
-	if (perform(a, &req, what, "credentials_refused", err) == -1)
+	    a->s.url.data, a->client_id);
+	if (cloud_session_perform(
+	        &a->s, &req, what, "credentials_refused", err) == -1)
 		goto done;
-	rc = token_read(a, "the Azure identity platform", err);
+	rc =
+	    cloud_session_token_read(&a->s, "the Azure identity platform", err);
 done:
-	OPENSSL_cleanse(a->body.data, a->body.len);
-	buf_reset(&a->body);
+	OPENSSL_cleanse(a->s.body.data, a->s.body.len);
+	buf_reset(&a->s.body);
 	return rc;
 }
 
@@ -365,50 +175,39 @@ done:
 static int
 token_from_imds(struct azure *a, struct err *err)
 {
-	const char *base = env("CLOUDPAM_AZURE_IMDS_ENDPOINT",
-	    env("AZURE_POD_IDENTITY_AUTHORITY_HOST", IMDS_DEFAULT));
+	const char *base = cloud_env("CLOUDPAM_AZURE_IMDS_ENDPOINT",
+	    cloud_env("AZURE_POD_IDENTITY_AUTHORITY_HOST", IMDS_DEFAULT));
 	struct http_request req;
 
-	buf_reset(&a->url);
-	base_put(&a->url, base);
-	buf_puts(&a->url, IMDS_TOKEN_PATH "&resource=");
-	sigv4_uri_encode(&a->url, ARM_RESOURCE, strlen(ARM_RESOURCE), 0);
+	buf_reset(&a->s.url);
+	base_put(&a->s.url, base);
+	buf_puts(&a->s.url, IMDS_TOKEN_PATH "&resource=");
+	sigv4_uri_encode(&a->s.url, ARM_RESOURCE, strlen(ARM_RESOURCE), 0);
 	if (a->client_id != NULL) {
-		buf_puts(&a->url, "&client_id=");
+		buf_puts(&a->s.url, "&client_id=");
 		sigv4_uri_encode(
-		    &a->url, a->client_id, strlen(a->client_id), 0);
+		    &a->s.url, a->client_id, strlen(a->client_id), 0);
 	}
-	if (a->url.oom)
+	if (a->s.url.oom)
 		return err_set(err, 500, "internal", "out of memory");
-	request_init(a, &req, "GET", a->url.data);
+	cloud_session_request(&a->s, &req, "GET", a->s.url.data);
 	http_request_header(&req, "Metadata", "true");
-	if (perform(a, &req,
+	if (cloud_session_perform(&a->s, &req,
 	        "AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are "
 	        "not all set, and the managed identity endpoint (IMDS)",
 	        "credentials_refused", err) == -1)
 		return -1;
-	return token_read(a, "the Azure managed identity endpoint", err);
+	return cloud_session_token_read(
+	    &a->s, "the Azure managed identity endpoint", err);
 }
 
-/* Make sure a token good for a while is at hand, and the header for it. */
 static int
-token_ensure(struct azure *a, struct err *err)
+azure_token_fetch(void *ctx, struct err *err)
 {
-	int rc;
+	struct azure *a = ctx;
 
-	if (a->token[0] != '\0' && time(NULL) + TOKEN_MARGIN < a->token_expires)
-		return 0;
-	OPENSSL_cleanse(a->token, sizeof(a->token));
-	rc = a->secret != NULL ? token_from_secret(a, err)
-	                       : token_from_imds(a, err);
-	if (rc == -1)
-		return -1;
-	OPENSSL_cleanse(a->auth.data, a->auth.len);
-	buf_reset(&a->auth);
-	buf_printf(&a->auth, "Bearer %s", a->token);
-	if (a->auth.oom)
-		return err_set(err, 500, "internal", "out of memory");
-	return 0;
+	return a->secret != NULL ? token_from_secret(a, err)
+	                         : token_from_imds(a, err);
 }
 
 /* --- lists ----------------------------------------------------------- */
@@ -416,11 +215,11 @@ token_ensure(struct azure *a, struct err *err)
 static void
 url_first(struct azure *a, const char *subscription, const struct list *l)
 {
-	buf_reset(&a->url);
-	buf_puts(&a->url, a->arm);
-	buf_puts(&a->url, "/subscriptions/");
-	sigv4_uri_encode(&a->url, subscription, strlen(subscription), 0);
-	buf_printf(&a->url,
+	buf_reset(&a->s.url);
+	buf_puts(&a->s.url, a->arm);
+	buf_puts(&a->s.url, "/subscriptions/");
+	sigv4_uri_encode(&a->s.url, subscription, strlen(subscription), 0);
+	buf_printf(&a->s.url,
 	    "/providers/Microsoft.Network/%s?api-version=" API_VERSION,
 	    azure_resource_names[l->resource]);
 }
@@ -443,73 +242,57 @@ url_next(struct azure *a, const char *link, struct err *err)
 		    "ARM gave the same nextLink twice");
 	buf_reset(&a->last_link);
 	buf_puts(&a->last_link, link);
-	buf_reset(&a->url);
-	buf_puts(&a->url, link);
+	buf_reset(&a->s.url);
+	buf_puts(&a->s.url, link);
 	return 0;
 }
 
-/* Every page of one list of subscription, into the sink. */
 static int
-list_walk(struct azure *a, const char *subscription, const struct list *l,
+azure_list_walk(void *ctx, const char *subscription, size_t i,
     const char *scope, struct err *err)
 {
-	const char *name = azure_resource_names[l->resource];
-	struct http_request req;
-	char *next = NULL;
-	size_t pages;
+	struct azure *a = ctx;
 
+	if (lists[i].addresses && !a->s.opt->addresses)
+		return 0;
+	a->name = azure_resource_names[lists[i].resource];
+	a->list = &lists[i];
 	buf_reset(&a->last_link);
-	url_first(a, subscription, l);
-	for (pages = 0; pages < PAGES_MAX; pages++) {
-		if (a->url.oom || a->last_link.oom)
-			return err_set(err, 500, "internal", "out of memory");
-		if (token_ensure(a, err) == -1)
-			return -1;
-		request_init(a, &req, "GET", a->url.data);
-		http_request_header(&req, "Authorization", a->auth.data);
-		if (perform(a, &req, name, "cloud_error", err) == -1)
-			return -1;
-		arena_reset(a->arena);
-		if (azure_parse(l->resource, a->resp.body.data,
-		        a->resp.body.len, &a->sink, a->arena, &next, err) == -1)
-			return prefix(err, name);
-		a->report->pages++;
-		if (a->progress != NULL)
-			a->progress(a->progress_ctx, a->report, scope);
-		/* An empty page may still carry a nextLink: follow it. */
-		if (next == NULL)
-			return 0;
-		if (url_next(a, next, err) == -1)
-			return prefix(err, name);
-	}
-	return err_set(err, 502, "pagination_loop", "%s: more than %d pages",
-	    name, PAGES_MAX);
+	url_first(a, subscription, &lists[i]);
+	return cloud_session_list(&a->s, a->name, scope, err);
 }
 
-static void
-subscription_discover(struct azure *a, const char *subscription)
+static int
+azure_page_prepare(void *ctx, const char *next, struct err *err)
 {
-	char scope[sizeof(((struct cloud_failure *)0)->scope)];
-	struct err err = ERR_INIT;
-	size_t i;
+	struct azure *a = ctx;
 
-	snprintf(scope, sizeof(scope), "azure:%s", subscription);
-	if (*subscription == '\0' || strlen(subscription) >= AZURE_NAME_MAX) {
-		cloud_report_fail(a->report, scope, "not a subscription id");
-		return;
-	}
-	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
-		if (lists[i].addresses && !a->opt->addresses)
-			continue;
-		if (list_walk(a, subscription, &lists[i], scope, &err) == 0)
-			continue;
-		if (a->sink_stopped)
-			return;
-		/* The rest is as unreadable: say so once. */
-		cloud_report_fail(a->report, scope, err.message);
-		return;
-	}
+	(void)next; /* url_first() or url_next() made the URL */
+	if (a->s.url.oom || a->last_link.oom)
+		return err_set(err, 500, "internal", "out of memory");
+	return 0;
 }
+
+static int
+azure_page_parse(void *ctx, char **next, struct err *err)
+{
+	struct azure *a = ctx;
+
+	return azure_parse(a->list->resource, a->s.resp.body.data,
+	    a->s.resp.body.len, &a->s.sink, a->s.arena, next, err);
+}
+
+static int
+azure_page_next(void *ctx, const char *next, struct err *err)
+{
+	struct azure *a = ctx;
+
+	if (url_next(a, next, err) == -1)
+		return cloud_err_prefix(err, a->name);
+	return 0;
+}
+
+/* --- the discovery --------------------------------------------------- */
 
 /* The length of "scheme://host[:port]" at the start of url, or 0. */
 static size_t
@@ -525,79 +308,66 @@ origin_len(const char *url)
 }
 
 static int
-azure_init(struct azure *a, struct err *err)
+azure_start(void *ctx, struct err *err)
 {
-	a->sink = (struct cloud_sink){ a, on_network, on_subnet, on_address,
-		on_error };
-	buf_init(&a->url);
-	buf_init(&a->auth);
-	buf_init(&a->body);
+	struct azure *a = ctx;
+
 	buf_init(&a->last_link);
-	http_response_init(&a->resp);
-	a->now = time(NULL);
-	a->tenant = env("AZURE_TENANT_ID", NULL);
-	a->client_id = env("AZURE_CLIENT_ID", NULL);
-	a->secret = env("AZURE_CLIENT_SECRET", NULL);
+	a->tenant = cloud_env("AZURE_TENANT_ID", NULL);
+	a->client_id = cloud_env("AZURE_CLIENT_ID", NULL);
+	a->secret = cloud_env("AZURE_CLIENT_SECRET", NULL);
 	if (a->tenant == NULL || a->client_id == NULL)
 		a->secret = NULL; /* half a service principal: use IMDS */
 	/* The base, without the '/' a user may end it with. */
-	base_put(&a->body, env("CLOUDPAM_AZURE_ARM_ENDPOINT", ARM_DEFAULT));
-	if (a->body.oom || (a->arm = strdup(a->body.data)) == NULL)
+	base_put(
+	    &a->s.body, cloud_env("CLOUDPAM_AZURE_ARM_ENDPOINT", ARM_DEFAULT));
+	if (a->s.body.oom || (a->arm = strdup(a->s.body.data)) == NULL)
 		return err_set(err, 500, "internal", "out of memory");
-	buf_reset(&a->body);
+	buf_reset(&a->s.body);
 	if ((a->origin_len = origin_len(a->arm)) == 0)
 		return err_set(err, 400, "invalid_endpoint",
 		    "CLOUDPAM_AZURE_ARM_ENDPOINT is not a URL");
-	if ((a->arena = arena_new(ARENA_FIRST)) == NULL)
-		return err_set(err, 500, "internal", "out of memory");
-	if (http_global_init(err) == -1)
-		return -1;
-	return token_ensure(a, err);
+	return cloud_session_open(&a->s, err);
 }
 
 static void
-azure_free(struct azure *a)
+azure_stop(void *ctx)
 {
-	OPENSSL_cleanse(a->token, sizeof(a->token));
-	OPENSSL_cleanse(a->auth.data, a->auth.len);
+	struct azure *a = ctx;
+
 	free((char *)a->arm);
-	buf_free(&a->url);
-	buf_free(&a->auth);
-	buf_free(&a->body);
 	buf_free(&a->last_link);
-	http_response_free(&a->resp);
-	arena_free(a->arena);
 }
+
+static const struct cloud_session_ops session_ops = {
+	.scope = "azure",
+	.no_accounts = "no_subscriptions",
+	.no_accounts_message =
+	    "no Azure subscription to discover: name at least one",
+	.account_max = AZURE_NAME_MAX,
+	.bad_account = "not a subscription id",
+	.token_max = TOKEN_MAX,
+	.nlists = sizeof(lists) / sizeof(lists[0]),
+	.region_wanted = azure_region_wanted,
+	.api_error = azure_api_error,
+	.start = azure_start,
+	.stop = azure_stop,
+	.token_fetch = azure_token_fetch,
+	.list_walk = azure_list_walk,
+	.page_prepare = azure_page_prepare,
+	.page_parse = azure_page_parse,
+	.page_next = azure_page_next,
+};
 
 static int
 azure_discover(const struct cloud_options *opt, const struct cloud_sink *sink,
     struct cloud_report *report, cloud_progress_fn progress, void *progress_ctx,
     struct err *err)
 {
-	struct azure a = { 0 };
-	size_t i;
-	int rc = -1;
+	struct azure a = { .s = { .ops = &session_ops, .ctx = &a } };
 
-	a.opt = opt;
-	a.out = sink;
-	a.report = report;
-	a.progress = progress;
-	a.progress_ctx = progress_ctx;
-	if (opt->naccounts == 0)
-		return err_set(err, 400, "no_subscriptions",
-		    "no Azure subscription to discover: name at least one");
-	if (azure_init(&a, err) == -1)
-		goto done;
-	for (i = 0; i < opt->naccounts && !a.sink_stopped; i++)
-		subscription_discover(&a, opt->accounts[i]);
-	if (a.sink_stopped) {
-		*err = a.sink_err;
-		goto done;
-	}
-	rc = 0;
-done:
-	azure_free(&a);
-	return rc;
+	return cloud_session_discover(
+	    &a.s, opt, sink, report, progress, progress_ctx, err);
 }
 
 const struct cloud_provider_ops cloud_azure = {

@@ -12,6 +12,10 @@
  * against the VNet's address space right here: a subnet outside every
  * prefix of its VNet is refused with both named, not imported as if it
  * were fine.
+ *
+ * This file holds what is ARM's own: ids, VNets with their subnets, NICs
+ * and public IPs.  Parsing, typed lookups, refusing a record and gathering
+ * CIDRs are shared with gcp_json.c (cloud_json.c).
  */
 #include "cloud/azure_json.h"
 
@@ -22,6 +26,7 @@
 
 #include <json-c/json.h>
 
+#include "cloud/cloud_internal.h"
 #include "ip/ip.h"
 #include "lib/arena.h"
 #include "lib/err.h"
@@ -43,122 +48,33 @@ struct walk {
 	struct err *err;
 };
 
-/* The CIDRs of a VNet or subnet as they are gathered. */
-struct cidr_set {
-	struct cloud_cidr *cidrs; /* the record's, CLOUD_CIDRS_MAX long */
-	size_t *ncidrs;
-	struct ip_prefix prefixes[CLOUD_CIDRS_MAX];
-	char texts[CLOUD_CIDRS_MAX][IP_PREFIX_STRLEN];
-};
-
 struct vnet_work {
 	struct cloud_network n;
 	struct azure_arm_id arm;
-	struct cidr_set set;
+	struct cloud_cidr_set set;
 	int complete; /* every address prefix was read: subnets are checked */
 	char why[WHY_MAX];
 };
 
-static int why_set(char why[WHY_MAX], const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 static int refuse(struct walk *w, enum cloud_kind kind, const char *resource,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static int
-why_set(char why[WHY_MAX], const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, WHY_MAX, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /*
  * Report a record that cannot be read and go on, unless the sink has no
- * on_error or refuses: then the answer fails.  Cloud text may reach the
- * message, and the message a log line, so control bytes become '?'.
+ * on_error or refuses: then the answer fails (cloud_json_vrefuse).
  */
 static int
 refuse(struct walk *w, enum cloud_kind kind, const char *resource,
     const char *fmt, ...)
 {
-	char message[WHY_MAX];
 	va_list ap;
-	size_t i;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
+	rc = cloud_json_vrefuse(
+	    w->sink, w->err, kind, resource, WHY_MAX, fmt, ap);
 	va_end(ap);
-	for (i = 0; message[i] != '\0'; i++)
-		if ((unsigned char)message[i] < ' ' || message[i] == 0x7f)
-			message[i] = '?';
-	if (w->sink->on_error != NULL &&
-	    w->sink->on_error(w->sink->ctx, kind, resource, message) == 0)
-		return 0;
-	return err_set(w->err, 502, "bad_record", "%s %s: %s",
-	    cloud_kind_names[kind], resource, message);
-}
-
-/*
- * The string at key: 0 with *out NULL when absent or null, -1 when it is
- * another type or holds a NUL (which would cut an id short).
- */
-static int
-get_string(struct json_object *o, const char *key, const char **out)
-{
-	struct json_object *v;
-
-	*out = NULL;
-	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
-		return 0;
-	if (!json_object_is_type(v, json_type_string))
-		return -1;
-	*out = json_object_get_string(v);
-	if (strlen(*out) != (size_t)json_object_get_string_len(v)) {
-		*out = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-/* As get_string for another type t; absent or null gives NULL. */
-static int
-get_typed(struct json_object *o, const char *key, enum json_type t,
-    struct json_object **out)
-{
-	*out = NULL;
-	if (!json_object_object_get_ex(o, key, out) || *out == NULL)
-		return 0;
-	if (!json_object_is_type(*out, t)) {
-		*out = NULL;
-		return -1;
-	}
-	return 0;
-}
-
-static int
-need_string(
-    struct json_object *o, const char *key, const char **out, char why[WHY_MAX])
-{
-	if (get_string(o, key, out) == -1)
-		return why_set(why, "%s is not a string", key);
-	if (*out == NULL || **out == '\0')
-		return why_set(why, "no %s", key);
-	return 0;
-}
-
-/* A string that may be missing: then "". */
-static int
-opt_string(
-    struct json_object *o, const char *key, const char **out, char why[WHY_MAX])
-{
-	if (get_string(o, key, out) == -1)
-		return why_set(why, "%s is not a string", key);
-	if (*out == NULL)
-		*out = "";
-	return 0;
+	return rc;
 }
 
 /* The "id" of a reference object such as "subnet": {"id": "..."}. */
@@ -169,10 +85,12 @@ ref_id(
 	struct json_object *ref;
 
 	*out = "";
-	if (get_typed(o, key, json_type_object, &ref) == -1)
-		return why_set(why, "%s is not an object", key);
-	if (ref != NULL && opt_string(ref, "id", out, why) == -1)
-		return why_set(why, "%s.id is not a string", key);
+	if (cloud_json_get_typed(o, key, json_type_object, &ref) == -1)
+		return cloud_json_why(why, WHY_MAX, "%s is not an object", key);
+	if (ref != NULL &&
+	    cloud_json_opt_string(ref, "id", out, why, WHY_MAX) == -1)
+		return cloud_json_why(
+		    why, WHY_MAX, "%s.id is not a string", key);
 	return 0;
 }
 
@@ -255,32 +173,6 @@ parent_id(const char *id, const char *marker, char out[ID_MAX])
 	return 0;
 }
 
-static int
-tags_read(struct json_object *o, struct cloud_common *c, char why[WHY_MAX])
-{
-	struct json_object *tags, *v;
-	struct json_object_iterator it, end;
-
-	if (get_typed(o, "tags", json_type_object, &tags) == -1)
-		return why_set(why, "tags is not an object");
-	if (tags == NULL)
-		return 0;
-	it = json_object_iter_begin(tags);
-	end = json_object_iter_end(tags);
-	for (; !json_object_iter_equal(&it, &end); json_object_iter_next(&it)) {
-		v = json_object_iter_peek_value(&it);
-		if (c->ntags == CLOUD_TAGS_MAX)
-			return why_set(
-			    why, "more than %d tags", CLOUD_TAGS_MAX);
-		if (v == NULL || !json_object_is_type(v, json_type_string))
-			return why_set(why, "a tag value is not a string");
-		c->tags[c->ntags].key = json_object_iter_peek_name(&it);
-		c->tags[c->ntags].value = json_object_get_string(v);
-		c->ntags++;
-	}
-	return 0;
-}
-
 /* A zone only when the resource is pinned to exactly one. */
 static int
 zone_read(struct json_object *item, struct cloud_common *c, char why[WHY_MAX])
@@ -288,13 +180,13 @@ zone_read(struct json_object *item, struct cloud_common *c, char why[WHY_MAX])
 	struct json_object *zones, *zone;
 
 	c->zone = "";
-	if (get_typed(item, "zones", json_type_array, &zones) == -1)
-		return why_set(why, "zones is not an array");
+	if (cloud_json_get_typed(item, "zones", json_type_array, &zones) == -1)
+		return cloud_json_why(why, WHY_MAX, "zones is not an array");
 	if (zones == NULL || json_object_array_length(zones) != 1)
 		return 0;
 	zone = json_object_array_get_idx(zones, 0);
 	if (!json_object_is_type(zone, json_type_string))
-		return why_set(why, "zones[0] is not a string");
+		return cloud_json_why(why, WHY_MAX, "zones[0] is not a string");
 	c->zone = json_object_get_string(zone);
 	return 0;
 }
@@ -307,21 +199,25 @@ common_read(struct json_object *item, struct json_object **properties,
 	struct err e = ERR_INIT;
 
 	c->provider = CLOUD_AZURE;
-	if (need_string(item, "id", &c->external_id, why) == -1)
+	if (cloud_json_need_string(item, "id", &c->external_id, why, WHY_MAX) ==
+	    -1)
 		return -1;
 	if (azure_arm_id_parse(c->external_id, arm, &e) == -1)
-		return why_set(why, "id: %s", e.message);
+		return cloud_json_why(why, WHY_MAX, "id: %s", e.message);
 	c->account = arm->subscription;
-	if (opt_string(item, "name", &c->name, why) == -1 ||
-	    opt_string(item, "location", &c->region, why) == -1 ||
+	if (cloud_json_opt_string(item, "name", &c->name, why, WHY_MAX) == -1 ||
+	    cloud_json_opt_string(item, "location", &c->region, why, WHY_MAX) ==
+	        -1 ||
 	    zone_read(item, c, why) == -1)
 		return -1;
-	if (get_typed(item, "properties", json_type_object, properties) == -1 ||
+	if (cloud_json_get_typed(
+	        item, "properties", json_type_object, properties) == -1 ||
 	    *properties == NULL)
-		return why_set(why, "no properties object");
-	if (opt_string(*properties, "provisioningState", &c->state, why) == -1)
+		return cloud_json_why(why, WHY_MAX, "no properties object");
+	if (cloud_json_opt_string(*properties, "provisioningState", &c->state,
+	        why, WHY_MAX) == -1)
 		return -1;
-	return tags_read(item, c, why);
+	return cloud_json_tags_read(item, "tags", "tag", c, why, WHY_MAX);
 }
 
 /* The VNet's prefixes, joined for a message. */
@@ -362,60 +258,50 @@ in_vnet(const struct vnet_work *vnet, const struct ip_prefix *p)
  * different or misplaced range.  The same prefix twice is kept once.
  */
 static int
-prefix_add(struct cidr_set *set, const char *field, const char *text,
+prefix_add(struct cloud_cidr_set *set, const char *field, const char *text,
     const struct vnet_work *vnet, char why[WHY_MAX])
 {
 	struct ip_prefix p;
 	struct err e = ERR_INIT;
 	char canonical[IP_PREFIX_STRLEN], space[WHY_MAX / 2];
-	size_t i, n = *set->ncidrs;
 
 	if (ip_prefix_parse(text, strlen(text), &p, &e) == -1 &&
 	    strcmp(e.code, "host_bits_set") != 0)
-		return why_set(why, "%s: %s", field, e.message);
+		return cloud_json_why(why, WHY_MAX, "%s: %s", field, e.message);
 	ip_prefix_format(&p, canonical);
 	/* Only host bits failed: text is a well-formed CIDR. */
 	if (e.status != 0 && in_vnet(vnet, &p))
-		return why_set(why,
+		return cloud_json_why(why, WHY_MAX,
 		    "%s %s has host bits set (the network is %s)", field, text,
 		    canonical);
 	if (e.status != 0)
-		return why_set(why,
+		return cloud_json_why(why, WHY_MAX,
 		    "%s %s has host bits set (the network is "
 		    "%s), and %s lies outside the VNet's address space (%s)",
 		    field, text, canonical, canonical,
 		    space_text(vnet, space, sizeof(space)));
 	if (!in_vnet(vnet, &p))
-		return why_set(why,
+		return cloud_json_why(why, WHY_MAX,
 		    "%s %s lies outside the VNet's address "
 		    "space (%s)",
 		    field, canonical, space_text(vnet, space, sizeof(space)));
-	for (i = 0; i < n; i++)
-		if (ip_prefix_compare(&set->prefixes[i], &p) == 0)
-			return 0;
-	if (n == CLOUD_CIDRS_MAX)
-		return why_set(why, "more than %d prefixes", CLOUD_CIDRS_MAX);
-	set->prefixes[n] = p;
-	memcpy(set->texts[n], canonical, sizeof(canonical));
-	set->cidrs[n].cidr = set->texts[n];
-	set->cidrs[n].name = "";
-	set->cidrs[n].state = "";
-	set->cidrs[n].secondary = 0;
-	*set->ncidrs = n + 1;
+	if (cloud_cidr_set_add(set, &p, "", 0) == -1)
+		return cloud_json_why(
+		    why, WHY_MAX, "more than %d prefixes", CLOUD_CIDRS_MAX);
 	return 0;
 }
 
 /* o's key: an array of CIDR strings, each added; name is its path. */
 static int
-prefixes_add(struct cidr_set *set, struct json_object *o, const char *key,
+prefixes_add(struct cloud_cidr_set *set, struct json_object *o, const char *key,
     const char *name, const struct vnet_work *vnet, char why[WHY_MAX])
 {
 	struct json_object *list, *v;
 	char field[64];
 	size_t i, n;
 
-	if (get_typed(o, key, json_type_array, &list) == -1)
-		return why_set(why, "%s is not an array", name);
+	if (cloud_json_get_typed(o, key, json_type_array, &list) == -1)
+		return cloud_json_why(why, WHY_MAX, "%s is not an array", name);
 	n = list != NULL ? json_object_array_length(list) : 0;
 	for (i = 0; i < n; i++) {
 		snprintf(field, sizeof(field), "%s[%zu]", name, i);
@@ -423,7 +309,8 @@ prefixes_add(struct cidr_set *set, struct json_object *o, const char *key,
 		if (!json_object_is_type(v, json_type_string) ||
 		    strlen(json_object_get_string(v)) !=
 		        (size_t)json_object_get_string_len(v))
-			return why_set(why, "%s is not a string", field);
+			return cloud_json_why(
+			    why, WHY_MAX, "%s is not a string", field);
 		if (prefix_add(
 		        set, field, json_object_get_string(v), vnet, why) == -1)
 			return -1;
@@ -435,19 +322,14 @@ prefixes_add(struct cidr_set *set, struct json_object *o, const char *key,
 static const char *
 label(struct json_object *item, const char *where)
 {
-	const char *s;
-
-	if (get_string(item, "id", &s) == 0 && s != NULL && *s != '\0')
-		return s;
-	if (get_string(item, "name", &s) == 0 && s != NULL && *s != '\0')
-		return s;
-	return where;
+	return cloud_json_string_or(
+	    item, "id", cloud_json_string_or(item, "name", where));
 }
 
 struct subnet_work {
 	struct cloud_subnet s;
 	struct azure_arm_id arm;
-	struct cidr_set set;
+	struct cloud_cidr_set set;
 	char network_id[ID_MAX];
 	char why[WHY_MAX];
 };
@@ -468,9 +350,11 @@ subnet_build(struct json_object *item, const struct vnet_work *vnet,
 	if (vnet != NULL && vnet->n.c.region != NULL)
 		sw->s.c.region = vnet->n.c.region;
 	if (parent_id(sw->s.c.external_id, "/subnets/", sw->network_id) == -1)
-		return why_set(sw->why, "id names no virtual network");
+		return cloud_json_why(
+		    sw->why, WHY_MAX, "id names no virtual network");
 	sw->s.network_id = sw->network_id;
-	if (opt_string(properties, "addressPrefix", &prefix, sw->why) == -1)
+	if (cloud_json_opt_string(
+	        properties, "addressPrefix", &prefix, sw->why, WHY_MAX) == -1)
 		return -1;
 	if (*prefix != '\0' &&
 	    prefix_add(&sw->set, "addressPrefix", prefix, vnet, sw->why) == -1)
@@ -479,7 +363,8 @@ subnet_build(struct json_object *item, const struct vnet_work *vnet,
 	        "addressPrefixes", vnet, sw->why) == -1)
 		return -1;
 	if (sw->s.ncidrs == 0)
-		return why_set(sw->why, "no addressPrefix or addressPrefixes");
+		return cloud_json_why(
+		    sw->why, WHY_MAX, "no addressPrefix or addressPrefixes");
 	return 0;
 }
 
@@ -508,15 +393,17 @@ vnet_build(struct json_object *item, struct vnet_work *vw)
 	vw->set.ncidrs = &vw->n.ncidrs;
 	if (common_read(item, &properties, &vw->n.c, &vw->arm, vw->why) == -1)
 		return -1;
-	if (get_typed(properties, "addressSpace", json_type_object, &space) ==
-	        -1 ||
+	if (cloud_json_get_typed(
+	        properties, "addressSpace", json_type_object, &space) == -1 ||
 	    space == NULL)
-		return why_set(vw->why, "no addressSpace object");
+		return cloud_json_why(
+		    vw->why, WHY_MAX, "no addressSpace object");
 	if (prefixes_add(&vw->set, space, "addressPrefixes",
 	        "addressSpace.addressPrefixes", NULL, vw->why) == -1)
 		return -1;
 	if (vw->n.ncidrs == 0)
-		return why_set(vw->why, "no addressSpace.addressPrefixes");
+		return cloud_json_why(
+		    vw->why, WHY_MAX, "no addressSpace.addressPrefixes");
 	vw->complete = 1;
 	return 0;
 }
@@ -545,11 +432,12 @@ vnet_read(struct walk *w, struct json_object *item, const char *where)
 		return -1;
 	}
 	vnet = label(item, where);
-	if (get_typed(item, "properties", json_type_object, &properties) ==
-	        -1 ||
+	if (cloud_json_get_typed(
+	        item, "properties", json_type_object, &properties) == -1 ||
 	    properties == NULL)
 		return 0;
-	if (get_typed(properties, "subnets", json_type_array, &subnets) == -1)
+	if (cloud_json_get_typed(
+	        properties, "subnets", json_type_array, &subnets) == -1)
 		return refuse(w, CLOUD_SUBNET, vnet, "subnets is not an array");
 	n = subnets != NULL ? json_object_array_length(subnets) : 0;
 	for (i = 0; i < n; i++) {
@@ -582,18 +470,18 @@ ip_read(const char *field, const char *text, const char *version_field,
 		/* It parsed as a prefix, so text is printable. */
 		if (ip_prefix_parse_loose(text, strlen(text), &p, &ignored) ==
 		    0)
-			return why_set(why,
+			return cloud_json_why(why, WHY_MAX,
 			    "%s %s is a prefix, not one address", field, text);
-		return why_set(why, "%s: %s", field, e.message);
+		return cloud_json_why(why, WHY_MAX, "%s: %s", field, e.message);
 	}
 	if (*version == '\0' || strcasecmp(version, versions[out->family]) == 0)
 		return 0;
 	if (strcasecmp(version, "IPv4") != 0 &&
 	    strcasecmp(version, "IPv6") != 0)
-		return why_set(
-		    why, "unknown %s \"%.20s\"", version_field, version);
-	return why_set(why, "%s %s is not %s as %s says", field, text, version,
-	    version_field);
+		return cloud_json_why(why, WHY_MAX, "unknown %s \"%.20s\"",
+		    version_field, version);
+	return cloud_json_why(why, WHY_MAX, "%s %s is not %s as %s says", field,
+	    text, version, version_field);
 }
 
 struct public_ip_work {
@@ -615,15 +503,17 @@ public_ip_build(
 
 	pw->a.c.kind = CLOUD_ADDRESS;
 	if (common_read(item, &properties, &pw->a.c, &pw->arm, pw->why) == -1 ||
-	    opt_string(properties, "ipAddress", &text, pw->why) == -1 ||
-	    opt_string(properties, "publicIPAllocationMethod", &method,
-	        pw->why) == -1 ||
-	    opt_string(properties, "publicIPAddressVersion", &version,
-	        pw->why) == -1 ||
+	    cloud_json_opt_string(
+	        properties, "ipAddress", &text, pw->why, WHY_MAX) == -1 ||
+	    cloud_json_opt_string(properties, "publicIPAllocationMethod",
+	        &method, pw->why, WHY_MAX) == -1 ||
+	    cloud_json_opt_string(properties, "publicIPAddressVersion",
+	        &version, pw->why, WHY_MAX) == -1 ||
 	    ref_id(properties, "ipConfiguration", &config, pw->why) == -1)
 		return -1;
 	if (*text == '\0' && strcasecmp(method, "Static") == 0)
-		return why_set(pw->why, "a Static public IP without ipAddress");
+		return cloud_json_why(
+		    pw->why, WHY_MAX, "a Static public IP without ipAddress");
 	if (*text == '\0')
 		return 1;
 	if (ip_read("ipAddress", text, "publicIPAddressVersion", version, &addr,
@@ -678,13 +568,15 @@ private_read(struct walk *w, struct nic_work *nw, const char *id,
 	struct ip_addr addr;
 	const char *text, *version, *state;
 
-	if (opt_string(properties, "privateIPAddress", &text, nw->why) == -1 ||
-	    opt_string(properties, "privateIPAddressVersion", &version,
-	        nw->why) == -1 ||
-	    opt_string(properties, "provisioningState", &state, nw->why) ==
-	        -1 ||
+	if (cloud_json_opt_string(properties, "privateIPAddress", &text,
+	        nw->why, WHY_MAX) == -1 ||
+	    cloud_json_opt_string(properties, "privateIPAddressVersion",
+	        &version, nw->why, WHY_MAX) == -1 ||
+	    cloud_json_opt_string(properties, "provisioningState", &state,
+	        nw->why, WHY_MAX) == -1 ||
 	    ref_id(properties, "subnet", &a.subnet_id, nw->why) == -1 ||
-	    get_typed(properties, "primary", json_type_boolean, &primary) == -1)
+	    cloud_json_get_typed(
+	        properties, "primary", json_type_boolean, &primary) == -1)
 		return refuse(w, CLOUD_ADDRESS, id, "%s", nw->why);
 	if (*text == '\0')
 		return 0;
@@ -714,18 +606,18 @@ ipconfig_read(struct walk *w, struct nic_work *nw, struct json_object *config,
 	if (!json_object_is_type(config, json_type_object))
 		return refuse(w, CLOUD_ADDRESS, nw->a.interface_id,
 		    "ipConfigurations[%zu] is not an object", index);
-	if (need_string(config, "id", &id, nw->why) == -1)
+	if (cloud_json_need_string(config, "id", &id, nw->why, WHY_MAX) == -1)
 		return refuse(w, CLOUD_ADDRESS, nw->a.interface_id,
 		    "ipConfigurations[%zu]: %s", index, nw->why);
-	if (get_typed(config, "properties", json_type_object, &properties) ==
-	        -1 ||
+	if (cloud_json_get_typed(
+	        config, "properties", json_type_object, &properties) == -1 ||
 	    properties == NULL)
 		return refuse(w, CLOUD_ADDRESS, id, "no properties object");
 	if (private_read(w, nw, id, properties) == -1)
 		return -1;
 	/* Expanded ($expand) answers carry the public IP itself. */
-	if (get_typed(properties, "publicIPAddress", json_type_object,
-	        &public_ip) == -1)
+	if (cloud_json_get_typed(properties, "publicIPAddress",
+	        json_type_object, &public_ip) == -1)
 		return refuse(
 		    w, CLOUD_ADDRESS, id, "publicIPAddress is not an object");
 	if (public_ip == NULL ||
@@ -755,8 +647,8 @@ nic_read(struct walk *w, struct json_object *item, const char *where)
 		    w, CLOUD_ADDRESS, label(item, where), "%s", nw.why);
 	nw.a.interface_id = nw.a.c.external_id;
 	nw.a.allocation_id = "";
-	if (get_typed(properties, "ipConfigurations", json_type_array,
-	        &configs) == -1)
+	if (cloud_json_get_typed(properties, "ipConfigurations",
+	        json_type_array, &configs) == -1)
 		return refuse(w, CLOUD_ADDRESS, nw.a.interface_id,
 		    "ipConfigurations is not an array");
 	n = configs != NULL ? json_object_array_length(configs) : 0;
@@ -778,6 +670,14 @@ public_ips_read(struct walk *w, struct json_object *item, const char *where)
 {
 	return public_ip_read(w, item, where, "");
 }
+
+/* Resource Manager's answers. */
+static const struct cloud_json_api arm = {
+	AZURE_JSON_MAX,
+	AZURE_JSON_DEPTH,
+	"nextLink",
+	AZURE_NEXT_LINK_MAX,
+};
 
 typedef int item_read_fn(
     struct walk *w, struct json_object *item, const char *where);
@@ -814,7 +714,7 @@ item_read(struct walk *w, struct json_object *item, const char *where)
 	if (!json_object_is_type(item, json_type_object))
 		return refuse(
 		    w, types[w->resource].kind, where, "not a JSON object");
-	if (get_string(item, "type", &type) == -1)
+	if (cloud_json_get_string(item, "type", &type) == -1)
 		return unexpected(w, "an item whose type is not a string");
 	if (type != NULL && strcasecmp(type, types[w->resource].type) != 0)
 		return unexpected(w, type);
@@ -827,16 +727,17 @@ cloud_error(struct json_object *error, struct err *err)
 {
 	const char *code = NULL, *message = NULL;
 
-	get_string(error, "code", &code);
-	get_string(error, "message", &message);
+	cloud_json_get_string(error, "code", &code);
+	cloud_json_get_string(error, "message", &message);
 	return err_set(err, 502, "cloud_error", "ARM error %.80s: %.300s",
 	    code != NULL ? code : "(no code)",
 	    message != NULL ? message : "(no message)");
 }
 
 static int
-answer_walk(struct walk *w, struct json_object *root)
+answer_walk(void *ctx, struct json_object *root)
 {
+	struct walk *w = ctx;
 	struct json_object *value, *error;
 	char where[32];
 	size_t i, n;
@@ -861,92 +762,16 @@ answer_walk(struct walk *w, struct json_object *root)
 	return 0;
 }
 
-/* Parse the text of one answer: strict JSON, bounded, an object. */
-static int
-answer_parse(
-    const char *json, size_t len, struct json_object **out, struct err *err)
-{
-	struct json_tokener *tok;
-	struct json_object *root;
-	enum json_tokener_error jerr;
-	size_t end;
-
-	*out = NULL;
-	if (json == NULL || len == 0)
-		return err_set(err, 502, "invalid_json", "empty answer");
-	if (len > AZURE_JSON_MAX)
-		return err_set(err, 502, "answer_too_large",
-		    "answer of %zu bytes; at most %zu are read", len,
-		    AZURE_JSON_MAX);
-	if ((tok = json_tokener_new_ex(AZURE_JSON_DEPTH)) == NULL)
-		return err_set(err, 500, "internal", "out of memory");
-	json_tokener_set_flags(
-	    tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-	root = json_tokener_parse_ex(tok, json, (int)len);
-	jerr = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	while (end < len && (json[end] == ' ' || json[end] == '\t' ||
-	                        json[end] == '\r' || json[end] == '\n'))
-		end++;
-	if (jerr != json_tokener_success || root == NULL || end != len) {
-		json_object_put(root);
-		return err_set(err, 502, "invalid_json",
-		    "malformed JSON at byte %zu: %s", end,
-		    jerr == json_tokener_success ? "unexpected data after it"
-		    : jerr == json_tokener_continue
-		        ? "unexpected end of input"
-		        : json_tokener_error_desc(jerr));
-	}
-	if (!json_object_is_type(root, json_type_object)) {
-		json_object_put(root);
-		return err_set(err, 502, "invalid_json",
-		    "the answer is not a JSON object");
-	}
-	*out = root;
-	return 0;
-}
-
-/* Copy the nextLink into the arena; "" means the last page too. */
-static int
-link_copy(
-    struct json_object *root, struct arena *arena, char **out, struct err *err)
-{
-	const char *link;
-
-	if (get_string(root, "nextLink", &link) == -1)
-		return err_set(
-		    err, 502, "unexpected_answer", "nextLink is not a string");
-	if (link == NULL || *link == '\0')
-		return 0;
-	if (strlen(link) > AZURE_NEXT_LINK_MAX)
-		return err_set(err, 502, "unexpected_answer",
-		    "nextLink of %zu bytes; at most %d are taken", strlen(link),
-		    AZURE_NEXT_LINK_MAX);
-	if ((*out = arena_strdup(arena, link)) == NULL)
-		return err_set(err, 500, "internal", "out of memory");
-	return 0;
-}
-
 int
 azure_parse(enum azure_resource r, const char *json, size_t len,
     const struct cloud_sink *sink, struct arena *arena, char **next_link,
     struct err *err)
 {
 	struct walk w = { r, sink, err };
-	struct json_object *root;
-	int rc = -1;
 
 	*next_link = NULL;
 	if ((unsigned)r >= AZURE_RESOURCE__MAX || sink == NULL)
 		return err_set(err, 500, "internal", "azure_parse: bad call");
-	if (answer_parse(json, len, &root, err) == -1)
-		return -1;
-	if (answer_walk(&w, root) == -1 ||
-	    link_copy(root, arena, next_link, err) == -1)
-		goto fail;
-	rc = 0;
-fail:
-	json_object_put(root);
-	return rc;
+	return cloud_json_read(
+	    &arm, json, len, answer_walk, &w, arena, next_link, err);
 }
