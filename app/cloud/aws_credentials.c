@@ -1,19 +1,20 @@
 /*
- * aws_credentials.c: the AWS credential chain, STS, endpoints, signing.
+ * aws_credentials.c: the AWS credential chain, endpoints, signing.
  *
  * The chain is the AWS SDKs' (environment, web identity, the shared
- * credentials file, IMDSv2); see aws_credentials.h.  STS answers are XML
- * read with expat, keeping only the handful of leaf elements we need;
- * IMDS answers JSON, read with json-c.  Buffers that held a secret are
- * reserved once at their full size (so no realloc leaves a copy behind)
- * and wiped before they are freed.  Error messages name the variable,
- * file and line at fault, never the value.
+ * credentials file, the container credentials endpoint, IMDSv2); see
+ * aws_credentials.h.  STS, which web identity needs, is in aws_sts.c.
+ * The container endpoint and IMDS answer JSON, read with json-c.  Buffers
+ * that held a secret are reserved once at their full size (so no realloc
+ * leaves a copy behind) and wiped before they are freed.  Error messages
+ * name the variable, file and line at fault, never the value.
  */
 #include "cloud/aws_credentials.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,22 +23,26 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <expat.h>
 #include <json-c/json.h>
 
+#include "cloud/aws_sts.h"
 #include "cloud/http.h"
 #include "cloud/sigv4.h"
 #include "lib/buf.h"
 #include "lib/err.h"
 #include "lib/log.h"
 
-#define STS_VERSION "2011-06-15"
-#define STS_ANSWER_MAX ((size_t)64 << 10)
 #define IMDS_ANSWER_MAX ((size_t)16 << 10)
 #define IMDS_TIMEOUT_MS 1000L
 #define IMDS_TOKEN_TTL "21600"
 #define TOKEN_FILE_MAX ((size_t)16 << 10)
-#define FORM_TYPE "application/x-www-form-urlencoded; charset=utf-8"
+#define CONTAINER_HOST "http://169.254.170.2"
+#define CONTAINER_RELATIVE "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"
+#define CONTAINER_FULL "AWS_CONTAINER_CREDENTIALS_FULL_URI"
+#define CONTAINER_TOKEN "AWS_CONTAINER_AUTHORIZATION_TOKEN"
+#define CONTAINER_TOKEN_FILE "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"
+#define CONTAINER_ANSWER_MAX ((size_t)16 << 10)
+#define CONTAINER_TIMEOUT_MS 2000L
 
 const char *const aws_service_names[AWS_SERVICE__MAX] = {
 	"ec2",           /* AWS_EC2 */
@@ -49,6 +54,7 @@ const char *const aws_source_names[AWS_SOURCE__MAX] = {
 	"environment",  /* AWS_SOURCE_ENVIRONMENT */
 	"web_identity", /* AWS_SOURCE_WEB_IDENTITY */
 	"shared_file",  /* AWS_SOURCE_SHARED_FILE */
+	"container",    /* AWS_SOURCE_CONTAINER */
 	"imds",         /* AWS_SOURCE_IMDS */
 	"assume_role",  /* AWS_SOURCE_ASSUME_ROLE */
 };
@@ -236,6 +242,129 @@ config_files(struct aws_config *cfg, struct err *err)
 	return 0;
 }
 
+/* Does s hold a blank, a control byte or a fragment? */
+static int
+url_blank(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f || *s == '#')
+			return 1;
+	return 0;
+}
+
+/* Is s a dotted quad in 127.0.0.0/8: "127." and three decimal bytes? */
+static int
+ipv4_loopback(const char *s)
+{
+	int parts = 0, digits = 0, value = 0;
+
+	if (strncmp(s, "127.", 4) != 0)
+		return 0;
+	for (s += 4;; s++) {
+		if (isdigit((unsigned char)*s) && digits < 3) {
+			value = value * 10 + (*s - '0');
+			digits++;
+			continue;
+		}
+		if (digits == 0 || value > 255)
+			return 0;
+		if (*s == '\0')
+			return parts == 2;
+		if (*s != '.' || ++parts > 2)
+			return 0;
+		digits = value = 0;
+	}
+}
+
+/* May plain http reach host ("[v6]" in brackets)?  The SDKs' list. */
+static int
+container_host_allowed(const char *host)
+{
+	static const char *const hosts[] = { "169.254.170.2", /* ECS */
+		"169.254.170.23", "[fd00:ec2::23]", /* EKS Pod Identity */
+		"localhost", "[::1]",
+		"[0000:0000:0000:0000:0000:0000:0000:0001]" };
+	size_t i;
+
+	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++)
+		if (strcasecmp(host, hosts[i]) == 0)
+			return 1;
+	return ipv4_loopback(host);
+}
+
+/*
+ * AWS_CONTAINER_CREDENTIALS_FULL_URI: https anywhere, plain http only to
+ * loopback or the container agents, so that the token never crosses a
+ * network in the clear; no user information (RFC 3986 section 3.2.1).
+ */
+static int
+container_full_check(const char *url, struct err *err)
+{
+	const char *name = CONTAINER_FULL, *host;
+	char h[AWS_URL_MAX];
+	size_t len, authority;
+	int https = strncasecmp(url, "https://", 8) == 0;
+
+	if (!https && strncasecmp(url, "http://", 7) != 0)
+		return err_field(err, 400, "invalid_config", name,
+		    "%s must start with http:// or https://", name);
+	if (url_blank(url))
+		return err_field(err, 400, "invalid_config", name,
+		    "%s holds a blank, control byte or fragment", name);
+	host = url + (https ? 8 : 7);
+	authority = strcspn(host, "/?");
+	len = host[0] == '[' ? strcspn(host, "]") + 1 : strcspn(host, ":/?");
+	/* strchr() finds the NUL too: a host with nothing after it. */
+	if (memchr(host, '@', authority) != NULL || len == 0 ||
+	    (host[0] == '[' && len <= 2) || len > authority ||
+	    strchr(":/?", host[len]) == NULL)
+		return err_field(err, 400, "invalid_config", name,
+		    "%s has no host (or has user information)", name);
+	memcpy(h, host, len);
+	h[len] = '\0';
+	if (https || container_host_allowed(h))
+		return 0;
+	return err_field(err, 400, "invalid_config", name,
+	    "%s must be https, or http to a loopback address or the ECS or "
+	    "EKS container agent",
+	    name);
+}
+
+/* The container endpoint: the relative URI first, as the SDKs do. */
+static int
+config_container(struct aws_config *cfg, struct err *err)
+{
+	char path[AWS_URL_MAX];
+	int rc, n;
+
+	rc = env_copy(path, sizeof(path), CONTAINER_RELATIVE, err);
+	if (rc == 1) {
+		cfg->container_variable = CONTAINER_RELATIVE;
+		if (path[0] != '/' || url_blank(path))
+			return err_field(err, 400, "invalid_config",
+			    CONTAINER_RELATIVE, "%s must be a path (\"/...\")",
+			    CONTAINER_RELATIVE);
+		n = snprintf(cfg->container_url, AWS_URL_MAX, "%s%s",
+		    CONTAINER_HOST, path);
+		if (n < 0 || n >= AWS_URL_MAX)
+			return err_field(err, 400, "invalid_config",
+			    CONTAINER_RELATIVE, "%s is too long",
+			    CONTAINER_RELATIVE);
+	} else if (rc == 0) {
+		rc = env_copy(
+		    cfg->container_url, AWS_URL_MAX, CONTAINER_FULL, err);
+		if (rc == 1)
+			cfg->container_variable = CONTAINER_FULL;
+		if (rc == 1 &&
+		    container_full_check(cfg->container_url, err) == -1)
+			return -1;
+	}
+	if (rc == -1 || env_copy(cfg->container_token_file, PATH_MAX,
+	                    CONTAINER_TOKEN_FILE, err) == -1)
+		return -1;
+	return 0;
+}
+
 int
 aws_config_from_env(struct aws_config *cfg, struct err *err)
 {
@@ -258,7 +387,7 @@ aws_config_from_env(struct aws_config *cfg, struct err *err)
 		return err_field(err, 400, "invalid_config", "AWS_REGION",
 		    "AWS_REGION is not a region name ([a-z0-9-])");
 	if (config_endpoints(cfg, err) == -1 || config_imds(cfg, err) == -1 ||
-	    config_files(cfg, err) == -1)
+	    config_files(cfg, err) == -1 || config_container(cfg, err) == -1)
 		return -1;
 	return 0;
 }
@@ -574,140 +703,7 @@ aws_call(struct http_request *req, struct buf *body, size_t max, long *status,
 	return rc;
 }
 
-/* --- STS ----------------------------------------------------------- */
-
-enum sts_field {
-	STS_ACCESS_KEY_ID,
-	STS_SECRET,
-	STS_TOKEN,
-	STS_EXPIRATION,
-	STS_ACCOUNT,
-	STS_CODE,
-	STS_MESSAGE,
-	STS__MAX
-};
-
-static const char *const sts_elements[STS__MAX] = {
-	"AccessKeyId",     /* STS_ACCESS_KEY_ID */
-	"SecretAccessKey", /* STS_SECRET */
-	"SessionToken",    /* STS_TOKEN */
-	"Expiration",      /* STS_EXPIRATION */
-	"Account",         /* STS_ACCOUNT */
-	"Code",            /* STS_CODE */
-	"Message",         /* STS_MESSAGE */
-};
-
-static const size_t sts_limits[STS__MAX] = {
-	AWS_KEY_ID_MAX - 1,        /* STS_ACCESS_KEY_ID */
-	AWS_SECRET_MAX - 1,        /* STS_SECRET */
-	AWS_SESSION_TOKEN_MAX - 1, /* STS_TOKEN */
-	64,                        /* STS_EXPIRATION */
-	AWS_ACCOUNT_ID_SIZE - 1,   /* STS_ACCOUNT */
-	128,                       /* STS_CODE */
-	ERR_MESSAGE_MAX / 2,       /* STS_MESSAGE */
-};
-
-struct sts_answer {
-	XML_Parser xml;
-	char text[STS__MAX][AWS_SESSION_TOKEN_MAX];
-	size_t len[STS__MAX];
-	int field; /* being read, or -1 */
-	int depth;
-	int refused; /* the root is <ErrorResponse> */
-	int bad;     /* a DTD, too deep, a value too long */
-};
-
-static void XMLCALL
-sts_start(void *data, const XML_Char *name, const XML_Char **attributes)
-{
-	struct sts_answer *a = data;
-	int i;
-
-	(void)attributes;
-	if (a->depth == 0 && strcmp(name, "ErrorResponse") == 0)
-		a->refused = 1;
-	if (++a->depth > 16)
-		a->bad = 1;
-	a->field = -1;
-	for (i = 0; i < STS__MAX; i++)
-		if (strcmp(name, sts_elements[i]) == 0 && a->len[i] == 0)
-			a->field = i;
-}
-
-static void XMLCALL
-sts_end(void *data, const XML_Char *name)
-{
-	struct sts_answer *a = data;
-
-	(void)name;
-	a->depth--;
-	a->field = -1;
-}
-
-static void XMLCALL
-sts_text(void *data, const XML_Char *s, int len)
-{
-	struct sts_answer *a = data;
-	int f = a->field;
-
-	if (f < 0 || len <= 0)
-		return;
-	if ((size_t)len > sts_limits[f] - a->len[f]) {
-		a->bad = 1;
-		XML_StopParser(a->xml, XML_FALSE);
-		return;
-	}
-	memcpy(a->text[f] + a->len[f], s, (size_t)len);
-	a->len[f] += (size_t)len;
-	a->text[f][a->len[f]] = '\0';
-}
-
-static void XMLCALL
-sts_doctype(void *data, const XML_Char *name, const XML_Char *system_id,
-    const XML_Char *public_id, int internal)
-{
-	struct sts_answer *a = data;
-
-	(void)name, (void)system_id, (void)public_id, (void)internal;
-	a->bad = 1;
-	XML_StopParser(a->xml, XML_FALSE);
-}
-
-/* Read an STS answer; a refusal becomes err "aws_error" "Code: Msg". */
-static int
-sts_parse(struct sts_answer *a, const struct buf *body, long status,
-    const char *action, struct err *err)
-{
-	enum XML_Status rc;
-
-	memset(a, 0, sizeof(*a));
-	a->field = -1;
-	if ((a->xml = XML_ParserCreate(NULL)) == NULL)
-		return err_set(err, 500, "internal", "out of memory");
-	XML_SetUserData(a->xml, a);
-	XML_SetElementHandler(a->xml, sts_start, sts_end);
-	XML_SetCharacterDataHandler(a->xml, sts_text);
-	XML_SetStartDoctypeDeclHandler(a->xml, sts_doctype);
-	rc = XML_Parse(
-	    a->xml, body->data ? body->data : "", (int)body->len, XML_TRUE);
-	XML_ParserFree(a->xml);
-	a->xml = NULL;
-	if (a->refused || (status >= 300 && rc == XML_STATUS_OK && !a->bad))
-		return err_set(err, status >= 500 ? 502 : 403,
-		    aws_code_is_auth(a->text[STS_CODE]) ? "aws_auth"
-		                                        : "aws_error",
-		    "STS %s: HTTP %ld %s: %s%s", action, status,
-		    a->len[STS_CODE] ? a->text[STS_CODE] : "(no code)",
-		    a->text[STS_MESSAGE],
-		    aws_code_is_auth(a->text[STS_CODE])
-		        ? " (the credentials or signature were refused)"
-		        : "");
-	if (rc != XML_STATUS_OK || a->bad || status < 200 || status >= 300)
-		return err_set(err, 502, "sts_answer",
-		    "STS %s: HTTP %ld, an answer that cannot be read", action,
-		    status);
-	return 0;
-}
+/* --- keys from an answer ------------------------------------------- */
 
 /* "2011-07-15T23:28:33.359Z" (fraction optional) as seconds, or -1. */
 static time_t
@@ -732,8 +728,18 @@ time_parse(const char *s)
 	return timegm(&tm);
 }
 
-static int
-credentials_take(struct aws_credentials *out, const char *key,
+/* The err code of a keyless answer, by enum aws_source. */
+static const char *const answer_codes[AWS_SOURCE__MAX] = {
+	"invalid_credentials", /* AWS_SOURCE_ENVIRONMENT */
+	"sts_answer",          /* AWS_SOURCE_WEB_IDENTITY */
+	"invalid_credentials", /* AWS_SOURCE_SHARED_FILE */
+	"container_answer",    /* AWS_SOURCE_CONTAINER */
+	"imds_answer",         /* AWS_SOURCE_IMDS */
+	"sts_answer",          /* AWS_SOURCE_ASSUME_ROLE */
+};
+
+int
+aws_credentials_set(struct aws_credentials *out, const char *key,
     const char *secret, const char *token, const char *expiration,
     enum aws_source source, struct err *err)
 {
@@ -742,11 +748,11 @@ credentials_take(struct aws_credentials *out, const char *key,
 	if (key[0] == '\0' || secret[0] == '\0' || token[0] == '\0' ||
 	    strlen(key) >= AWS_KEY_ID_MAX || strlen(secret) >= AWS_SECRET_MAX ||
 	    strlen(token) >= AWS_SESSION_TOKEN_MAX)
-		return err_set(err, 502, "sts_answer",
+		return err_set(err, 502, answer_codes[source],
 		    "%s: an answer without usable keys",
 		    aws_source_names[source]);
 	if (expiration[0] != '\0' && (when = time_parse(expiration)) == -1)
-		return err_set(err, 502, "sts_answer",
+		return err_set(err, 502, answer_codes[source],
 		    "%s: an expiration that cannot be read",
 		    aws_source_names[source]);
 	aws_credentials_clear(out);
@@ -758,97 +764,67 @@ credentials_take(struct aws_credentials *out, const char *key,
 	return 0;
 }
 
-/* One STS call: form is the Query API body; creds NULL: unsigned. */
-static int
-sts_call(const struct aws_config *cfg, const struct aws_credentials *creds,
-    const struct buf *form, const char *action, struct cloud_report *report,
-    struct sts_answer *answer, struct err *err)
+/*
+ * The one JSON object in len bytes of text (blanks may follow it), or
+ * NULL.  The caller puts it.
+ */
+static struct json_object *
+json_read(const char *text, size_t len)
 {
-	char url[AWS_URL_MAX], region[AWS_REGION_MAX];
-	struct http_request req;
-	struct aws_signer signer;
-	struct buf body = BUF_INIT;
-	long status = 0;
-	int rc = -1;
+	struct json_tokener *tok;
+	struct json_object *o = NULL;
+	size_t end;
 
-	if (aws_endpoint(cfg, AWS_STS, cfg->region, url, region, err) == -1)
-		return -1;
-	aws_request_init(&req, cfg, url, FORM_TYPE, form);
-	aws_signer_init(&signer, creds, region, AWS_STS);
-	if (creds != NULL) {
-		req.sign = aws_signer_sign;
-		req.sign_ctx = &signer;
+	if (text == NULL || len > INT_MAX || (tok = json_tokener_new()) == NULL)
+		return NULL;
+	o = json_tokener_parse_ex(tok, text, (int)len);
+	end = json_tokener_get_parse_end(tok);
+	while (end < len && isspace((unsigned char)text[end]))
+		end++;
+	if (o != NULL &&
+	    (end != len || !json_object_is_type(o, json_type_object))) {
+		json_object_put(o);
+		o = NULL;
 	}
-	if (aws_call(&req, &body, STS_ANSWER_MAX, &status, report, err) == 0)
-		rc = sts_parse(answer, &body, status, action, err);
-	aws_signer_free(&signer);
-	buf_wipe_free(&body);
-	return rc;
+	json_tokener_free(tok);
+	return o;
 }
 
-static void
-form_param(struct buf *form, const char *name, const char *value)
+/* The string member key of o, or "" when absent or not a string. */
+static const char *
+json_text(struct json_object *o, const char *key)
 {
-	buf_printf(form, "&%s=", name);
-	sigv4_uri_encode(form, value, strlen(value), 0);
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return "";
+	return json_object_get_string(v);
 }
 
-int
-aws_sts_assume_role(const struct aws_config *cfg,
-    const struct aws_credentials *base, const char *role_arn,
-    const char *session, struct cloud_report *report,
+/* The keys of an IMDS or container answer o, into out. */
+static int
+json_keys(struct json_object *o, enum aws_source source,
     struct aws_credentials *out, struct err *err)
 {
-	struct sts_answer *a;
-	struct buf form = BUF_INIT;
-	int rc = -1;
-
-	if ((a = malloc(sizeof(*a))) == NULL)
-		return err_set(err, 500, "internal", "out of memory");
-	buf_puts(&form, "Action=AssumeRole&Version=" STS_VERSION);
-	form_param(&form, "RoleArn", role_arn);
-	form_param(&form, "RoleSessionName", session);
-	buf_puts(&form, "&DurationSeconds=3600");
-	if (form.oom)
-		err_set(err, 500, "internal", "out of memory");
-	else if (sts_call(cfg, base, &form, "AssumeRole", report, a, err) == 0)
-		rc = credentials_take(out, a->text[STS_ACCESS_KEY_ID],
-		    a->text[STS_SECRET], a->text[STS_TOKEN],
-		    a->text[STS_EXPIRATION], AWS_SOURCE_ASSUME_ROLE, err);
-	explicit_bzero(a, sizeof(*a));
-	free(a);
-	buf_free(&form);
-	return rc;
+	return aws_credentials_set(out, json_text(o, "AccessKeyId"),
+	    json_text(o, "SecretAccessKey"), json_text(o, "Token"),
+	    json_text(o, "Expiration"), source, err);
 }
 
 int
-aws_sts_caller_account(const struct aws_config *cfg,
-    const struct aws_credentials *creds, struct cloud_report *report,
-    char account[AWS_ACCOUNT_ID_SIZE], struct err *err)
+aws_credentials_parse_container(
+    const char *text, size_t len, struct aws_credentials *out, struct err *err)
 {
-	struct sts_answer *a;
-	struct buf form = BUF_INIT;
-	size_t i;
-	int rc = -1;
+	struct json_object *o = json_read(text, len);
+	int rc;
 
-	if ((a = malloc(sizeof(*a))) == NULL)
-		return err_set(err, 500, "internal", "out of memory");
-	buf_puts(&form, "Action=GetCallerIdentity&Version=" STS_VERSION);
-	if (sts_call(cfg, creds, &form, "GetCallerIdentity", report, a, err) ==
-	    0) {
-		rc = a->len[STS_ACCOUNT] == AWS_ACCOUNT_ID_SIZE - 1 ? 0 : -1;
-		for (i = 0; rc == 0 && i < a->len[STS_ACCOUNT]; i++)
-			if (!isdigit((unsigned char)a->text[STS_ACCOUNT][i]))
-				rc = -1;
-		if (rc == 0)
-			memcpy(
-			    account, a->text[STS_ACCOUNT], AWS_ACCOUNT_ID_SIZE);
-		else
-			err_set(err, 502, "sts_answer",
-			    "STS GetCallerIdentity: no 12-digit account");
-	}
-	free(a);
-	buf_free(&form);
+	if (o == NULL)
+		return err_set(err, 502, "container_answer",
+		    "container credentials: an answer that is not a JSON "
+		    "object");
+	rc = json_keys(o, AWS_SOURCE_CONTAINER, out, err);
+	json_object_put(o);
 	return rc;
 }
 
@@ -1152,59 +1128,147 @@ from_shared_file(const struct aws_config *cfg, struct aws_credentials *out,
 
 /* --- the chain: web identity ---------------------------------------- */
 
+/*
+ * Read the token file path (named by variable) into b, trailing blanks
+ * dropped.  -1 with err when it cannot be read or is empty.
+ */
+static int
+token_file_read(
+    const char *path, const char *variable, struct buf *b, struct err *err)
+{
+	if (file_read(path, TOKEN_FILE_MAX, b) == -1)
+		return err_field(err, 400, "invalid_credentials", variable,
+		    "%s %s: %s", variable, path, strerror(errno));
+	while (b->len > 0 && isspace((unsigned char)b->data[b->len - 1]))
+		b->data[--b->len] = '\0';
+	if (b->len == 0)
+		return err_field(err, 400, "invalid_credentials", variable,
+		    "%s %s is empty", variable, path);
+	return 0;
+}
+
 static int
 from_web_identity(const struct aws_config *cfg, struct cloud_report *report,
     struct aws_credentials *out, int *found, struct err *err)
 {
-	struct buf token = BUF_INIT, form = BUF_INIT;
-	struct sts_answer *a = NULL;
-	char session[80];
-	int rc = -1;
+	struct buf token = BUF_INIT;
+	int rc;
 
 	*found = 0;
 	if (cfg->web_identity_token_file[0] == '\0' || cfg->role_arn[0] == '\0')
 		return 0;
-	if (file_read(cfg->web_identity_token_file, TOKEN_FILE_MAX, &token) ==
-	    -1) {
-		err_set(err, 400, "invalid_credentials", "%s: %s",
-		    cfg->web_identity_token_file, strerror(errno));
-		goto done;
-	}
-	while (
-	    token.len > 0 && isspace((unsigned char)token.data[token.len - 1]))
-		token.data[--token.len] = '\0';
-	if (token.len == 0) {
-		err_set(err, 400, "invalid_credentials", "%s is empty",
-		    cfg->web_identity_token_file);
-		goto done;
-	}
-	snprintf(session, sizeof(session), "%s",
-	    cfg->role_session_name[0] ? cfg->role_session_name
-	                              : "cloudpam-collector");
-	buf_reserve(&form, token.len * 3 + AWS_ARN_MAX * 3 + 256);
-	buf_puts(
-	    &form, "Action=AssumeRoleWithWebIdentity&Version=" STS_VERSION);
-	form_param(&form, "RoleArn", cfg->role_arn);
-	form_param(&form, "RoleSessionName", session);
-	form_param(&form, "WebIdentityToken", token.data);
-	if (form.oom || (a = malloc(sizeof(*a))) == NULL) {
-		err_set(err, 500, "internal", "out of memory");
-		goto done;
-	}
-	if (sts_call(cfg, NULL, &form, "AssumeRoleWithWebIdentity", report, a,
-	        err) == 0 &&
-	    credentials_take(out, a->text[STS_ACCESS_KEY_ID],
-	        a->text[STS_SECRET], a->text[STS_TOKEN],
-	        a->text[STS_EXPIRATION], AWS_SOURCE_WEB_IDENTITY, err) == 0) {
-		*found = 1;
-		rc = 0;
-	}
-done:
-	if (a != NULL)
-		explicit_bzero(a, sizeof(*a));
-	free(a);
+	rc = token_file_read(cfg->web_identity_token_file,
+	    "AWS_WEB_IDENTITY_TOKEN_FILE", &token, err);
+	if (rc == 0)
+		rc = aws_sts_assume_role_with_web_identity(
+		    cfg, token.data, token.len, report, out, err);
+	*found = rc == 0;
 	buf_wipe_free(&token);
-	buf_wipe_free(&form);
+	return rc;
+}
+
+/* --- the chain: the container credentials endpoint ------------------ */
+
+/*
+ * The Authorization value into *value: the token file, read afresh each
+ * time because EKS rotates it, else AWS_CONTAINER_AUTHORIZATION_TOKEN,
+ * else none (NULL).  *variable names where it came from, or is NULL.
+ */
+static int
+container_token(const struct aws_config *cfg, struct buf *file,
+    const char **value, const char **variable, struct err *err)
+{
+	const char *v = getenv(CONTAINER_TOKEN);
+	int nul = 0;
+
+	*value = *variable = NULL;
+	if (cfg->container_token_file[0] != '\0') {
+		*variable = CONTAINER_TOKEN_FILE;
+		if (token_file_read(cfg->container_token_file,
+		        CONTAINER_TOKEN_FILE, file, err) == -1)
+			return -1;
+		*value = file->data;
+		nul = strlen(file->data) != file->len;
+	} else if (v != NULL && v[0] != '\0') {
+		*variable = CONTAINER_TOKEN;
+		*value = v;
+	}
+	/* RFC 9110 section 5.5: no CR, LF or NUL in a field value. */
+	if (*value != NULL && (nul || strpbrk(*value, "\r\n") != NULL))
+		return err_field(err, 400, "invalid_credentials", *variable,
+		    "%s holds a line break or a NUL byte", *variable);
+	return 0;
+}
+
+/* "container credentials: " before the message of a failed call. */
+static void
+container_prefix(struct err *err)
+{
+	char code[ERR_CODE_MAX], message[ERR_MESSAGE_MAX];
+
+	memcpy(code, err->code, sizeof(code));
+	memcpy(message, err->message, sizeof(message));
+	err_set(err, err->status, code, "container credentials: %s", message);
+}
+
+/* The error for an answer other than 200, naming the variables. */
+static int
+container_refused(const struct aws_config *cfg, long status,
+    const char *variable, struct err *err)
+{
+	if (status != 401 && status != 403)
+		return err_set(err, 502, "container_answer",
+		    "container credentials: %s answered HTTP %ld",
+		    cfg->container_variable, status);
+	if (variable == NULL)
+		return err_set(err, 401, "container_refused",
+		    "container credentials: %s answered HTTP %ld: no "
+		    "authorization token was sent (neither %s nor %s is set)",
+		    cfg->container_variable, status, CONTAINER_TOKEN_FILE,
+		    CONTAINER_TOKEN);
+	return err_set(err, 401, "container_refused",
+	    "container credentials: %s answered HTTP %ld: the authorization "
+	    "token of %s was refused",
+	    cfg->container_variable, status, variable);
+}
+
+static int
+from_container(const struct aws_config *cfg, struct cloud_report *report,
+    struct aws_credentials *out, int *found, struct err *err)
+{
+	struct buf file = BUF_INIT, body = BUF_INIT;
+	struct http_request req;
+	const char *token, *variable;
+	long status = 0;
+	int rc = -1;
+
+	*found = 0;
+	if (cfg->container_url[0] == '\0')
+		return 0;
+	if (container_token(cfg, &file, &token, &variable, err) == -1)
+		goto done;
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.url = cfg->container_url;
+	req.timeout_ms = CONTAINER_TIMEOUT_MS;
+	req.max_retries = 2;
+	req.backoff_base_ms = 100;
+	req.backoff_cap_ms = 400;
+	http_request_header(&req, "Accept", "application/json");
+	if (token != NULL)
+		http_request_header(&req, "Authorization", token);
+	if (aws_call(&req, &body, CONTAINER_ANSWER_MAX, &status, report, err) ==
+	    -1)
+		container_prefix(err);
+	else if (status != 200)
+		container_refused(cfg, status, variable, err);
+	else if (aws_credentials_parse_container(
+	             body.data ? body.data : "", body.len, out, err) == 0)
+		rc = 0;
+	*found = rc == 0;
+done:
+	buf_wipe_free(&file);
+	buf_wipe_free(&body);
 	return rc;
 }
 
@@ -1250,40 +1314,21 @@ imds_role_valid(const char *s)
 	return i > 0 && i <= 64;
 }
 
-static const char *
-json_text(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(o, key, &v) ||
-	    !json_object_is_type(v, json_type_string))
-		return "";
-	return json_object_get_string(v);
-}
-
 static int
 imds_keys(const struct buf *body, struct aws_credentials *out, struct err *err)
 {
-	struct json_tokener *tok = json_tokener_new();
-	struct json_object *o = NULL;
+	struct json_object *o = json_read(body->data, body->len);
 	int rc = -1;
 
-	if (tok != NULL)
-		o = json_tokener_parse_ex(
-		    tok, body->data ? body->data : "", (int)body->len);
-	if (o == NULL || !json_object_is_type(o, json_type_object))
+	if (o == NULL)
 		err_set(err, 502, "imds_answer",
 		    "IMDS: credentials that are not a JSON object");
 	else if (strcmp(json_text(o, "Code"), "Success") != 0)
 		err_set(err, 502, "imds_answer", "IMDS: credentials Code %.64s",
 		    json_text(o, "Code"));
 	else
-		rc = credentials_take(out, json_text(o, "AccessKeyId"),
-		    json_text(o, "SecretAccessKey"), json_text(o, "Token"),
-		    json_text(o, "Expiration"), AWS_SOURCE_IMDS, err);
+		rc = json_keys(o, AWS_SOURCE_IMDS, out, err);
 	json_object_put(o);
-	if (tok != NULL)
-		json_tokener_free(tok);
 	return rc;
 }
 
@@ -1343,11 +1388,14 @@ aws_credentials_resolve(const struct aws_config *cfg,
 		return found ? 0 : -1;
 	if (from_shared_file(cfg, out, &found, err) == -1 || found)
 		return found ? 0 : -1;
+	if (from_container(cfg, report, out, &found, err) == -1 || found)
+		return found ? 0 : -1;
 	if (from_imds(cfg, report, out, &found, err) == -1 || found)
 		return found ? 0 : -1;
 	return err_set(err, 401, "no_credentials",
 	    "no AWS credentials: none in the environment, no web identity, "
-	    "no profile %s in %s, and no instance role (IMDS%s)",
+	    "no profile %s in %s, no container endpoint, and no instance "
+	    "role (IMDS%s)",
 	    cfg->profile,
 	    cfg->credentials_file[0] ? cfg->credentials_file : "~/.aws",
 	    cfg->imds_disabled ? " disabled" : " not reachable");

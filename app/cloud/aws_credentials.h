@@ -11,7 +11,12 @@
  *      with STS AssumeRoleWithWebIdentity (EKS service accounts);
  *   3. the shared credentials file (AWS_SHARED_CREDENTIALS_FILE, else
  *      ~/.aws/credentials), profile AWS_PROFILE or "default";
- *   4. the EC2 instance metadata service, IMDSv2 only (a session token
+ *   4. the container credentials endpoint of an ECS task role or an EKS
+ *      Pod Identity: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (on
+ *      http://169.254.170.2) or AWS_CONTAINER_CREDENTIALS_FULL_URI, with
+ *      the Authorization token of AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE
+ *      or AWS_CONTAINER_AUTHORIZATION_TOKEN;
+ *   5. the EC2 instance metadata service, IMDSv2 only (a session token
  *      first), unless AWS_EC2_METADATA_DISABLED is true.
  *
  * Keys to member accounts come from STS AssumeRole (aws_sts_assume_role).
@@ -53,6 +58,7 @@ enum aws_source {
 	AWS_SOURCE_ENVIRONMENT,
 	AWS_SOURCE_WEB_IDENTITY,
 	AWS_SOURCE_SHARED_FILE,
+	AWS_SOURCE_CONTAINER,
 	AWS_SOURCE_IMDS,
 	AWS_SOURCE_ASSUME_ROLE,
 	AWS_SOURCE__MAX
@@ -81,6 +87,9 @@ struct aws_config {
 	char web_identity_token_file[PATH_MAX];
 	char role_arn[AWS_ARN_MAX];
 	char role_session_name[65];
+	char container_url[AWS_URL_MAX]; /* "": no container endpoint */
+	const char *container_variable;  /* the variable that gave it */
+	char container_token_file[PATH_MAX];
 	long timeout_ms; /* per call; set from cloud_options */
 	int max_retries;
 	long backoff_base_ms, backoff_cap_ms;
@@ -91,7 +100,10 @@ struct aws_config {
  * (30 s, 3 retries, 100 ms doubling to 20 s).  Returns -1 with err (400
  * "invalid_config" naming the variable, never its value) when a value is
  * too long or malformed: a region that is not [a-z0-9-], an endpoint that
- * is not http(s)://.
+ * is not http(s)://, a container relative URI that is not a path, a
+ * container full URI that is neither https nor http to a loopback address
+ * (127.0.0.0/8, [::1], localhost) or the ECS or EKS Pod Identity agent
+ * (169.254.170.2, 169.254.170.23, [fd00:ec2::23]), as the AWS SDKs allow.
  */
 int aws_config_from_env(struct aws_config *cfg, struct err *err);
 
@@ -110,11 +122,14 @@ const char *aws_partition(const char *region);
 
 /*
  * Look for credentials in the order above.  report (may be NULL) counts
- * the calls to STS and IMDS.  Returns 0 with out filled, or -1 with err:
- * 401 "no_credentials" when no source has any; 400 "invalid_credentials"
- * when a source is there but broken (one of the two keys in the
- * environment, a malformed credentials file, a named profile missing);
- * the STS or IMDS error when the exchange fails.
+ * the calls to STS, the container endpoint and IMDS.  Returns 0 with out
+ * filled, or -1 with err: 401 "no_credentials" when no source has any; 400
+ * "invalid_credentials" when a source is there but broken (one of the two
+ * keys in the environment, a malformed credentials file, a named profile
+ * missing, an unreadable container token file); 401 "container_refused"
+ * when the container endpoint refuses its token; the STS, container or
+ * IMDS error when the exchange fails.  A container endpoint that is set
+ * but fails ends the search there, as in the SDKs: IMDS is not asked.
  */
 int aws_credentials_resolve(const struct aws_config *cfg,
     struct cloud_report *report, struct aws_credentials *out, struct err *err);
@@ -135,6 +150,32 @@ int aws_credentials_parse_ini(const char *text, size_t len, const char *profile,
     const char *path, struct aws_credentials *out, int *found, struct err *err);
 
 /*
+ * Fill out with the keys of an STS, container or IMDS answer (source
+ * names it; expiration "" or "2011-07-15T23:28:33Z", fraction and
+ * "+00:00" allowed).  Returns -1 with err (502 "sts_answer",
+ * "container_answer" or "imds_answer" by source, naming the source, never
+ * a value) when a key, secret or session token is missing or too long or
+ * the expiration cannot be read; out is then untouched.
+ */
+int aws_credentials_set(struct aws_credentials *out, const char *key,
+    const char *secret, const char *token, const char *expiration,
+    enum aws_source source, struct err *err);
+
+/*
+ * Read the JSON answer of the container credentials endpoint (len bytes,
+ * not NUL-terminated): an object with string members AccessKeyId,
+ * SecretAccessKey, Token and Expiration.  Returns 0 with out filled
+ * (source AWS_SOURCE_CONTAINER), or -1 with err 502 "container_answer"
+ * saying what is wrong, never quoting the answer.
+ */
+int aws_credentials_parse_container(
+    const char *text, size_t len, struct aws_credentials *out, struct err *err);
+
+/*
+ * STS calls, defined in aws_sts.c and declared again in aws_sts.h (their
+ * header, with AssumeRoleWithWebIdentity); kept here for the callers that
+ * include only this header.
+ *
  * Trade base for keys of role_arn (STS AssumeRole, one hour).  session
  * names the session in CloudTrail.  Returns 0 with out filled, or -1 with
  * err: the AWS error code and message when STS refuses (403 and the code

@@ -30,7 +30,14 @@
 #   - G: no credentials anywhere stops the run with no_credentials;
 #   - H, I, J: throttled past the last retry, and a body cut short on every
 #     attempt, fail the region with a clear message; a timeout is retried;
-#   - no secret, web identity token or session token in any output;
+#   - K: keys only from the container credentials endpoint (ECS task role,
+#     EKS Pod Identity) through AWS_CONTAINER_CREDENTIALS_FULL_URI on
+#     loopback, its token from AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE, then
+#     from AWS_CONTAINER_AUTHORIZATION_TOKEN; L: a wrong token stops the run
+#     with container_refused, IMDS not asked; M: a full URI that is plain
+#     http to another host is refused before any call;
+#   - no secret, web identity token, container token or session token in
+#     any output;
 #   - valgrind: no invalid access and no leak over a run with retries.
 use strict;
 use warnings;
@@ -71,6 +78,9 @@ my $WRONG = 'kT9vQ2+Lz8/Wm4RcXy7NbHp3sDfGjK0aE5uVoI1X';
 my $KEY = 'AKIDCLOUDPAMCOLLECT';
 my $OWN = '999999999999';
 my $WEB_TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjb2xsZWN0b3IifQ.c2lnbmF0dXJl';
+my $CONTAINER_TOKEN = 'eksPodIdentityTokenQ2hhbmdlTWUuLi4uZm9yIHRlc3Rz';
+my $CONTAINER_WRONG = 'eksPodIdentityTokenV3JvbmcgdG9rZW4gZm9yIHRlc3Rz';
+my $CONTAINER_SECRET = 'cT4nQ8+Ry2/Xk6WmZb9LhP5sDfGjK3aE7uVoI0e1';
 
 pipe(my $from_fake, my $fake_out) or die "pipe: $!";
 my $fake_pid = fork // die "fork: $!";
@@ -103,7 +113,8 @@ sub control {
 	my (%c) = @_;
 	my $res = $http->post("$URL/__control", {
 		content => $json->encode({ reset => JSON::PP::true, faults => '',
-		    fail_region => '', bad_secret_account => '', %c }) });
+		    fail_region => '', bad_secret_account => '',
+		    container_token => '', container_secret => '', %c }) });
 	die "control: $res->{status}" unless $res->{success};
 }
 
@@ -127,6 +138,9 @@ EOF
 close $fh;
 open $fh, '>', "$dir/web-token" or die;
 print $fh "$WEB_TOKEN\n";
+close $fh;
+open $fh, '>', "$dir/container-token" or die;
+print $fh "$CONTAINER_TOKEN\n";
 close $fh;
 mkdir "$dir/home";
 
@@ -566,9 +580,61 @@ my $j = run_driver({ AWS_ACCESS_KEY_ID => $KEY,
 same_records($j, $w, 'J (a timeout retried)');
 is($j->{report}{retries}, 1, 'J: one retry');
 
+# --- K: the container credentials endpoint, L: a wrong token, M: refused ---
+
+my $FULL_URI = "$URL/v2/credentials/3f1c0a7e-task";
+for my $via ('file', 'variable') {
+	control(container_token => $CONTAINER_TOKEN,
+	    container_secret => $CONTAINER_SECRET);
+	my $k = run_driver({ AWS_CONTAINER_CREDENTIALS_FULL_URI => $FULL_URI,
+	    $via eq 'file'
+	    ? (AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE => "$dir/container-token")
+	    : (AWS_CONTAINER_AUTHORIZATION_TOKEN => $CONTAINER_TOKEN) },
+	    '-r', 'us-east-1');
+	$calls = calls();
+	($w) = expected($OWN, 'us-east-1', 0);
+	same_records($k, $w, "K (container, token $via)");
+	like($k->{err}, qr/"source":"container"/,
+	    "K: credentials from the container endpoint (token $via)");
+	my @cc = grep { ($_->{service} // '') eq 'container' } @$calls;
+	ok(@cc == 1 && $cc[0]{authorized} && $cc[0]{action} eq
+	    'GET /v2/credentials/3f1c0a7e-task',
+	    "K: one GET of the full URI, with the token ($via)")
+	    or diag($json->encode(\@cc));
+	my @ec2 = grep { ($_->{service} // '') eq 'ec2' } @$calls;
+	ok(@ec2 && !grep({ ($_->{akid} // '') !~ /^ASIA/
+	    || ($_->{status} // '') ne '200' } @ec2),
+	    "K: EC2 signed with the container's keys and session token ($via)");
+}
+
+control(container_token => $CONTAINER_TOKEN);
+my $l = run_driver({ AWS_CONTAINER_CREDENTIALS_FULL_URI => $FULL_URI,
+    AWS_CONTAINER_AUTHORIZATION_TOKEN => $CONTAINER_WRONG,
+    AWS_EC2_METADATA_DISABLED => undef,
+    AWS_EC2_METADATA_SERVICE_ENDPOINT => $URL }, '-r', 'us-east-1');
+$calls = calls();
+is($l->{exit}, 1, 'L: a refused container token stops the run');
+is($l->{fatal}{code}, 'container_refused', 'L: container_refused');
+like($l->{fatal}{message} // '', qr/^container credentials: \S+FULL_URI answered HTTP 401: the authorization token of AWS_CONTAINER_AUTHORIZATION_TOKEN was refused$/,
+    'L: names the endpoint variable, the status and the token variable');
+is_deeply([map { $_->{service} } @$calls], ['container'],
+    'L: the container endpoint asked once; IMDS and EC2 never');
+
+control();
+my $m = run_driver({ AWS_CONTAINER_CREDENTIALS_FULL_URI =>
+    'http://192.0.2.10/v2/credentials/x',
+    AWS_CONTAINER_AUTHORIZATION_TOKEN => $CONTAINER_TOKEN },
+    '-r', 'us-east-1');
+is($m->{exit}, 1, 'M: a full URI over plain http to another host stops');
+is($m->{fatal}{code}, 'invalid_config', 'M: invalid_config');
+like($m->{fatal}{message} // '', qr/FULL_URI must be https, or http to a loopback/,
+    'M: says what is allowed');
+is(scalar @{ calls() }, 0, 'M: before any call');
+
 # --- no secret anywhere ----------------------------------------------------
 
-my @secrets = ($SECRET, $WRONG, $WEB_TOKEN, 'FwoG');
+my @secrets = ($SECRET, $WRONG, $WEB_TOKEN, $CONTAINER_TOKEN,
+    $CONTAINER_WRONG, $CONTAINER_SECRET, 'FwoG');
 my @leaks = grep { my $o = $_; grep { index($o, $_) >= 0 } @secrets } @outputs;
 is(scalar @leaks, 0, 'no secret, token or session token in any output');
 

@@ -1,5 +1,6 @@
-// fake-aws.mjs PORT: a fake EC2, STS, Organizations and IMDSv2 on
-// 127.0.0.1:PORT for t/cloud/aws.t.  Prints "listening PORT" when ready.
+// fake-aws.mjs PORT: a fake EC2, STS, Organizations, IMDSv2 and container
+// credentials endpoint (ECS task role, EKS Pod Identity) on 127.0.0.1:PORT
+// for t/cloud/aws.t.  Prints "listening PORT" when ready.
 //
 // Every signed request is checked with the npm package aws4 (not our C
 // signer): the request is rebuilt from the headers its SignedHeaders names,
@@ -22,8 +23,12 @@
 //   fail_region       every EC2 call in it answers 400 OptInRequired
 //   bad_secret_account  AssumeRole into it hands out a wrong secret
 //   role_name, web_token, org_accounts ("id:STATUS,..."), reset
+//   container_token   the Authorization value GET /v2/credentials/... and
+//                     /v1/credentials/... want ("": none needed)
+//   container_secret  the secret the container endpoint hands out
+//                     (default: a random one)
 // GET /__stats gives every call seen: {calls: [{n, service, action,
-// region, account, token, page, status, fault, refused}]}.
+// region, account, token, page, status, fault, refused, authorized}]}.
 // Secrets are never printed.
 import http from 'node:http';
 import fs from 'node:fs';
@@ -44,6 +49,8 @@ const state = {
   badSecretAccount: '',
   roleName: 'CloudPAMRead',
   webToken: '',
+  containerToken: '',
+  containerSecret: '',
   orgAccounts: [],
   imdsTokens: new Set(),
   calls: [],
@@ -343,6 +350,33 @@ function imds(req, entry) {
   return text(404, '');
 }
 
+// The container credentials endpoint: GET with the token as the whole
+// Authorization value, answered as the ECS agent and EKS Pod Identity
+// agent answer.  A wrong or missing token: 401, as the EKS agent does.
+function container(req, entry) {
+  entry.service = 'container';
+  entry.action = `${req.method} ${req.url}`;
+  const given = req.headers.authorization;
+  entry.authorized = given !== undefined && given === state.containerToken;
+  if (req.method !== 'GET') return [405, 'text/plain', ''];
+  if (state.containerToken && !entry.authorized) {
+    entry.refused = given === undefined ? 'no token' : 'wrong token';
+    return [401, 'application/json', JSON.stringify({
+      code: 'AccessDeniedException',
+      message: 'invalid authorization token' })];
+  }
+  const account = [...state.keys.values()][0]?.account || '999999999999';
+  const c = issue(account, false);
+  if (state.containerSecret) {
+    c.secret = state.containerSecret;
+    state.keys.get(c.akid).secret = c.secret;
+  }
+  return [200, 'application/json', JSON.stringify({
+    AccessKeyId: c.akid, SecretAccessKey: c.secret, Token: c.token,
+    Expiration: c.expiration,
+    RoleArn: `arn:aws:iam::${account}:role/cloudpam-task` })];
+}
+
 // --- control --------------------------------------------------------------
 
 function control(req, body, res) {
@@ -366,6 +400,10 @@ function control(req, body, res) {
     state.badSecretAccount = c.bad_secret_account;
   if (c.role_name !== undefined) state.roleName = c.role_name;
   if (c.web_token !== undefined) state.webToken = c.web_token;
+  if (c.container_token !== undefined)
+    state.containerToken = c.container_token;
+  if (c.container_secret !== undefined)
+    state.containerSecret = c.container_secret;
   if (c.org_accounts !== undefined)
     state.orgAccounts = c.org_accounts.split(',').filter(Boolean)
       .map((s) => s.split(':'));
@@ -377,6 +415,8 @@ function control(req, body, res) {
 
 function answer(req, body, entry) {
   if (req.url.startsWith('/latest/')) return imds(req, entry);
+  if (/^\/v[12]\/credentials(\/|$)/.test(req.url))
+    return container(req, entry);
   const params = new URLSearchParams(body.toString());
   // The one unsigned call: web identity, which has no keys yet.
   if (!req.headers.authorization &&

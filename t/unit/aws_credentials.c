@@ -2,14 +2,19 @@
  * Unit tests for app/cloud/aws_credentials.c: the strict INI reader of the
  * shared credentials file, the order of the credential chain (environment
  * first), refusals that name the line but never the secret, endpoints
- * from AWS_ENDPOINT_URL*, and AWS throttling and error codes.
+ * from AWS_ENDPOINT_URL*, the container credentials endpoint (which URIs
+ * are allowed, its JSON answer, its token and its place in the chain),
+ * and AWS throttling and error codes.
  */
 #include "cloud/aws_credentials.h"
 #include "unit/tap.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #define SECRET "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY"
@@ -180,7 +185,11 @@ static const char *const aws_variables[] = { "AWS_ACCESS_KEY_ID",
 	"AWS_ROLE_ARN", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL",
 	"AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL_STS",
 	"AWS_ENDPOINT_URL_ORGANIZATIONS", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-	"AWS_EC2_METADATA_SERVICE_ENDPOINT" };
+	"AWS_EC2_METADATA_SERVICE_ENDPOINT",
+	"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+	"AWS_CONTAINER_CREDENTIALS_FULL_URI",
+	"AWS_CONTAINER_AUTHORIZATION_TOKEN",
+	"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE" };
 
 static void
 env_clean(void)
@@ -343,6 +352,290 @@ test_endpoints(void)
 	env_clean();
 }
 
+/* The container URI variables and the URL, or the refusal, they give. */
+struct container_uri_case {
+	const char *name;
+	const char *relative, *full; /* NULL: unset */
+	const char *url;             /* want; NULL: refused */
+	const char *error;           /* a piece of the message */
+};
+
+static const struct container_uri_case container_uri_cases[] = {
+	{ "relative URI (ECS)", "/v2/credentials/3f1c0a7e", NULL,
+	    "http://169.254.170.2/v2/credentials/3f1c0a7e", NULL },
+	{ "relative URI beats full URI", "/v2/credentials/a",
+	    "https://creds.example.com/x",
+	    "http://169.254.170.2/v2/credentials/a", NULL },
+	{ "full URI: 127.0.0.1 with a port", NULL,
+	    "http://127.0.0.1:8080/v2/credentials/t",
+	    "http://127.0.0.1:8080/v2/credentials/t", NULL },
+	{ "full URI: anywhere in 127.0.0.0/8", NULL, "http://127.1.2.254/c",
+	    "http://127.1.2.254/c", NULL },
+	{ "full URI: localhost, a query", NULL,
+	    "http://localhost:9001/2021-04-23/credentials?x=1",
+	    "http://localhost:9001/2021-04-23/credentials?x=1", NULL },
+	{ "full URI: [::1]", NULL, "http://[::1]:80/c", "http://[::1]:80/c",
+	    NULL },
+	{ "full URI: https to any host", NULL, "https://creds.example.com/c",
+	    "https://creds.example.com/c", NULL },
+	{ "full URI: EKS Pod Identity agent", NULL,
+	    "http://169.254.170.23/v1/credentials",
+	    "http://169.254.170.23/v1/credentials", NULL },
+	{ "full URI: EKS Pod Identity agent, IPv6", NULL,
+	    "http://[fd00:ec2::23]/v1/credentials",
+	    "http://[fd00:ec2::23]/v1/credentials", NULL },
+	{ "full URI: a bare loopback host", NULL, "http://127.0.0.1",
+	    "http://127.0.0.1", NULL },
+	{ "refuse full URI: http to a private address", NULL,
+	    "http://10.0.0.5/v2/credentials/t", NULL,
+	    "must be https, or http to a loopback address" },
+	{ "refuse full URI: http to a host name", NULL,
+	    "http://creds.example.com/c", NULL, "must be https" },
+	{ "refuse full URI: loopback-looking host name", NULL,
+	    "http://127.0.0.1.example.com/c", NULL, "must be https" },
+	{ "refuse full URI: localhost as a prefix", NULL,
+	    "http://localhost.example.com/c", NULL, "must be https" },
+	{ "refuse full URI: an octet past 255", NULL, "http://127.0.0.256/c",
+	    NULL, "must be https" },
+	{ "refuse full URI: a short dotted quad", NULL, "http://127.1/c", NULL,
+	    "must be https" },
+	{ "refuse full URI: IPv6 other than ::1", NULL, "http://[::2]/c", NULL,
+	    "must be https" },
+	{ "refuse full URI: user information", NULL,
+	    "http://127.0.0.1@creds.example.com/c", NULL,
+	    "has no host (or has user information)" },
+	{ "refuse full URI: no host", NULL, "http:///c", NULL, "has no host" },
+	{ "refuse full URI: another scheme", NULL, "ftp://127.0.0.1/c", NULL,
+	    "must start with http:// or https://" },
+	{ "refuse full URI: a blank", NULL, "http://127.0.0.1/c d", NULL,
+	    "holds a blank" },
+	{ "refuse relative URI: not a path", "v2/credentials/x", NULL, NULL,
+	    "must be a path" },
+	{ "refuse relative URI: a line break", "/v2/credentials\r\nX: y", NULL,
+	    NULL, "must be a path" },
+};
+
+static void
+test_container_uri(void)
+{
+	struct aws_config cfg;
+	struct err err;
+	size_t i;
+	int rc;
+
+	for (i = 0;
+	     i < sizeof(container_uri_cases) / sizeof(container_uri_cases[0]);
+	     i++) {
+		const struct container_uri_case *t = &container_uri_cases[i];
+
+		env_clean();
+		if (t->relative != NULL)
+			setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+			    t->relative, 1);
+		if (t->full != NULL)
+			setenv(
+			    "AWS_CONTAINER_CREDENTIALS_FULL_URI", t->full, 1);
+		err_clear(&err);
+		rc = aws_config_from_env(&cfg, &err);
+		if (t->url != NULL) {
+			if (!tap_ok(rc == 0 &&
+			                strcmp(cfg.container_url, t->url) == 0,
+			        "container URI: %s", t->name))
+				tap_diag(
+				    "have: rc %d \"%s\" (%s); want: \"%s\"", rc,
+				    rc == 0 ? cfg.container_url : "",
+				    err.message, t->url);
+			continue;
+		}
+		if (!tap_ok(rc == -1 && strstr(err.message, t->error) != NULL &&
+		                strcmp(err.code, "invalid_config") == 0,
+		        "container URI: %s", t->name))
+			tap_diag("have: rc %d \"%s\"; want: -1 \"%s\"", rc,
+			    err.message, t->error);
+		tap_ok(
+		    strncmp(err.field, "AWS_CONTAINER_CREDENTIALS_", 26) == 0 &&
+		        strstr(err.message, "example") == NULL &&
+		        strstr(err.message, "127.") == NULL &&
+		        strstr(err.message, "credentials/") == NULL,
+		    "  names the variable, not its value");
+	}
+	env_clean();
+}
+
+/* A container endpoint answer and what should come of it. */
+struct container_json_case {
+	const char *name;
+	const char *text;
+	const char *key; /* want; NULL: refused */
+	time_t expiration;
+	const char *error; /* a piece of the message */
+};
+
+#define CONTAINER_OK_KEYS                                                      \
+	"\"AccessKeyId\": \"ASIAEXAMPLE\", \"SecretAccessKey\": \"" SECRET     \
+	"\", \"Token\": \"IQoJb3JpZ2luX2VjEXAMPLE==\""
+
+static const struct container_json_case container_json_cases[] = {
+	{ "an ECS answer",
+	    "{" CONTAINER_OK_KEYS ", \"Expiration\": \"2024-05-01T12:00:00Z\","
+	    " \"RoleArn\": \"arn:aws:iam::111111111111:role/task\"}",
+	    "ASIAEXAMPLE", 1714564800, NULL },
+	{ "fractional seconds, +00:00, blanks after",
+	    "{" CONTAINER_OK_KEYS
+	    ", \"Expiration\": \"2024-05-01T12:00:00.123+00:00\"}\n  ",
+	    "ASIAEXAMPLE", 1714564800, NULL },
+	{ "no expiration: does not expire", "{" CONTAINER_OK_KEYS "}",
+	    "ASIAEXAMPLE", 0, NULL },
+	{ "refuse an error answer",
+	    "{\"code\": \"AccessDeniedException\", \"message\": \"no\"}", NULL,
+	    0, "container: an answer without usable keys" },
+	{ "refuse a missing session token",
+	    "{\"AccessKeyId\": \"ASIAEXAMPLE\", \"SecretAccessKey\": \"" SECRET
+	    "\"}",
+	    NULL, 0, "an answer without usable keys" },
+	{ "refuse a key that is not a string",
+	    "{\"AccessKeyId\": 12, \"SecretAccessKey\": \"" SECRET
+	    "\", \"Token\": \"t\"}",
+	    NULL, 0, "an answer without usable keys" },
+	{ "refuse an expiration that cannot be read",
+	    "{" CONTAINER_OK_KEYS ", \"Expiration\": \"tomorrow\"}", NULL, 0,
+	    "an expiration that cannot be read" },
+	{ "refuse an array", "[{" CONTAINER_OK_KEYS "}]", NULL, 0,
+	    "not a JSON object" },
+	{ "refuse text after the object", "{" CONTAINER_OK_KEYS "} {}", NULL, 0,
+	    "not a JSON object" },
+	{ "refuse a cut answer", "{" CONTAINER_OK_KEYS, NULL, 0,
+	    "not a JSON object" },
+	{ "refuse an empty answer", "", NULL, 0, "not a JSON object" },
+};
+
+static void
+test_container_json(void)
+{
+	struct aws_credentials c;
+	struct err err;
+	size_t i;
+	int rc;
+
+	for (i = 0;
+	     i < sizeof(container_json_cases) / sizeof(container_json_cases[0]);
+	     i++) {
+		const struct container_json_case *t = &container_json_cases[i];
+
+		memset(&c, 0, sizeof(c));
+		err_clear(&err);
+		rc = aws_credentials_parse_container(
+		    t->text, strlen(t->text), &c, &err);
+		if (t->key != NULL) {
+			if (!tap_ok(rc == 0, "container JSON: %s", t->name))
+				tap_diag("have: %s; want: keys", err.message);
+			tap_str(c.access_key_id, t->key, "  access key id");
+			tap_str(c.secret_access_key, SECRET, "  secret");
+			tap_str(c.session_token,
+			    "IQoJb3JpZ2luX2VjEXAMPLE==", "  session token");
+			tap_int((long long)c.expiration,
+			    (long long)t->expiration, "  expiration");
+			tap_str(aws_source_names[c.source], "container",
+			    "  source");
+			continue;
+		}
+		if (!tap_ok(rc == -1 && strstr(err.message, t->error) != NULL &&
+		                strcmp(err.code, "container_answer") == 0,
+		        "container JSON: %s", t->name))
+			tap_diag("have: rc %d %s \"%s\"; want: -1 "
+			         "container_answer \"%s\"",
+			    rc, err.code, err.message, t->error);
+		tap_ok(strstr(err.message, "wJalr") == NULL &&
+		           c.access_key_id[0] == '\0',
+		    "  quotes no value, fills nothing");
+	}
+}
+
+/* A loopback port that refuses connections: bound, never listening. */
+static int
+closed_port(int *fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((*fd = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    bind(*fd, (struct sockaddr *)&a, sizeof(a)) == -1 ||
+	    getsockname(*fd, (struct sockaddr *)&a, &len) == -1)
+		return 0;
+	return ntohs(a.sin_port);
+}
+
+static void
+test_chain_container(void)
+{
+	char path[] = "/tmp/cloudpam-creds-XXXXXX", url[64];
+	struct aws_credentials c;
+	struct err err;
+	int fd = mkstemp(path), sock = -1;
+
+	if (fd != -1)
+		close(fd);
+	env_clean();
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/v2/credentials/t",
+	    closed_port(&sock));
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+	file_write(path, "[default]\naws_access_key_id=AKIDFILE\n"
+	                 "aws_secret_access_key=" SECRET "\n");
+	setenv("AWS_SHARED_CREDENTIALS_FILE", path, 1);
+	tap_int(
+	    chain(&c, &err), 0, "chain: the shared file before the container");
+	tap_str(aws_source_names[c.source], "shared_file", "  source");
+
+	unsetenv("AWS_SHARED_CREDENTIALS_FILE");
+	tap_int(chain(&c, &err), -1, "chain: a container endpoint that fails");
+	tap_str(err.code, "http_transport",
+	    "  the transport error, not "
+	    "no_credentials");
+	tap_ok(
+	    strncmp(err.message, "container credentials: GET http://", 34) == 0,
+	    "  says it was the container endpoint");
+
+	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+	    "/nonexistent/eks-pod-identity-token", 1);
+	tap_int(chain(&c, &err), -1, "chain: a container token file missing");
+	tap_str(err.code, "invalid_credentials", "  invalid_credentials");
+	tap_str(err.field, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+	    "  names the variable");
+
+	file_write(path, "line one\nline two\n");
+	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", path, 1);
+	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "not used", 1);
+	tap_int(chain(&c, &err), -1,
+	    "chain: a container token file with a line break");
+	tap_ok(strstr(err.message, "holds a line break") != NULL &&
+	           strstr(err.message, "line one") == NULL,
+	    "  says so, without the token");
+
+	unsetenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "tok\r\nX-Injected: 1", 1);
+	tap_int(chain(&c, &err), -1, "chain: a container token with CR LF");
+	tap_str(err.field, "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+	    "  names the variable");
+
+	setenv("AWS_ACCESS_KEY_ID", "AKIDENV", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", SECRET, 1);
+	tap_int(
+	    chain(&c, &err), 0, "chain: the environment before the container");
+	tap_str(aws_source_names[c.source], "environment", "  source");
+
+	env_clean();
+	tap_int(chain(&c, &err), -1, "chain: no container endpoint set");
+	tap_ok(strstr(err.message, "no container endpoint") != NULL,
+	    "  no_credentials says so");
+	if (sock != -1)
+		close(sock);
+	unlink(path);
+	aws_credentials_clear(&c);
+}
+
 static const struct {
 	long status;
 	const char *body;
@@ -385,6 +678,9 @@ main(void)
 	test_ini_bytes();
 	test_chain();
 	test_endpoints();
+	test_container_uri();
+	test_container_json();
+	test_chain_container();
 	test_errors();
 	return tap_done();
 }
