@@ -32,7 +32,10 @@
 
 #include <json-c/json.h>
 
+#include "cloud/aws_config.h"
 #include "cloud/aws_credentials.h"
+#include "cloud/aws_request.h"
+#include "cloud/aws_sts.h"
 #include "cloud/ec2_xml.h"
 #include "cloud/http.h"
 #include "cloud/sigv4.h"

@@ -17,7 +17,9 @@
 
 #include <expat.h>
 
+#include "cloud/aws_config.h"
 #include "cloud/aws_credentials.h"
+#include "cloud/aws_request.h"
 #include "cloud/http.h"
 #include "cloud/sigv4.h"
 #include "lib/buf.h"
@@ -68,14 +70,6 @@ struct sts_answer {
 	int refused; /* the root is <ErrorResponse> */
 	int bad;     /* a DTD, too deep, a value too long */
 };
-
-static void
-buf_wipe_free(struct buf *b)
-{
-	if (b->data != NULL)
-		explicit_bzero(b->data, b->cap);
-	buf_free(b);
-}
 
 /* --- the answer ---------------------------------------------------- */
 

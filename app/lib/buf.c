@@ -25,6 +25,14 @@ buf_free(struct buf *b)
 }
 
 void
+buf_wipe_free(struct buf *b)
+{
+	if (b->data != NULL)
+		explicit_bzero(b->data, b->cap);
+	buf_free(b);
+}
+
+void
 buf_reset(struct buf *b)
 {
 	if (b->cap > BUF_KEEP_MAX) {

@@ -36,6 +36,14 @@ void buf_init(struct buf *b);
 /* Release the memory.  Accepts a zeroed or already-freed buf. */
 void buf_free(struct buf *b);
 
+/*
+ * Zero all cap bytes, then release the memory as buf_free() does: for a
+ * buf that held a secret.  Only the memory the buf holds now is wiped, not
+ * what an earlier realloc copied away, so such a buf reserves its full
+ * size first.  Accepts a zeroed or already-freed buf.
+ */
+void buf_wipe_free(struct buf *b);
+
 /* Empty the buf; memory past BUF_KEEP_MAX is returned. */
 void buf_reset(struct buf *b);
 

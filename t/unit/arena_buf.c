@@ -69,10 +69,34 @@ test_buf(void)
 	buf_free(&b);
 }
 
+/*
+ * The wiping itself cannot be seen from here (the memory is freed); what
+ * can is that the buf is left as buf_free() leaves it, and that a zeroed
+ * or already-wiped buf is accepted.
+ */
+static void
+test_buf_wipe_free(void)
+{
+	struct buf b = BUF_INIT;
+
+	buf_reserve(&b, 4096);
+	buf_puts(&b, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY");
+	buf_wipe_free(&b);
+	if (!tap_ok(b.data == NULL && b.len == 0 && b.cap == 0 && !b.oom,
+	        "buf_wipe_free leaves an empty buf"))
+		tap_diag("have: data %p, len %zu, cap %zu, oom %d; "
+		         "want: NULL, 0, 0, 0",
+		    (void *)b.data, b.len, b.cap, b.oom);
+	buf_wipe_free(&b);
+	tap_ok(
+	    b.data == NULL && b.cap == 0, "buf_wipe_free accepts a zeroed buf");
+}
+
 int
 main(void)
 {
 	test_arena();
 	test_buf();
+	test_buf_wipe_free();
 	return tap_done();
 }

@@ -7,6 +7,10 @@
  * and AWS throttling and error codes.
  */
 #include "cloud/aws_credentials.h"
+#include "cloud/aws_config.h"
+#include "cloud/aws_ini.h"
+#include "cloud/aws_request.h"
+#include "lib/buf.h"
 #include "unit/tap.h"
 
 #include <arpa/inet.h>
