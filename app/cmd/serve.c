@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -161,31 +162,40 @@ pool_listen(const struct config *cfg, struct err *err)
 	return bind_tcp(listen + 4, err);
 }
 
+/*
+ * Write our pid to path and hold an exclusive lock on it while we run.
+ * The kernel drops the lock when the process ends, however it ends, so a
+ * pid file left by a killed supervisor is recognised as stale even while
+ * that process is still a zombie (which kill(pid, 0) would call alive).
+ */
 static int
 pid_file_write(const char *path, struct err *err)
 {
 	char text[32];
-	FILE *f;
-	long pid;
+	long pid = 0;
+	int fd, n;
 
 	if (path[0] == '\0')
 		return 0;
-	f = fopen(path, "r");
-	if (f != NULL) {
-		if (fscanf(f, "%ld", &pid) == 1 && pid > 0 &&
-		    kill((pid_t)pid, 0) == 0 && (pid_t)pid != getpid()) {
-			fclose(f);
-			return err_set(err, 1, "pid_file",
-			    "%s names a running process (%ld): already "
-			    "serving?",
-			    path, pid);
-		}
-		fclose(f);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (fd == -1)
+		return err_set(err, 1, "pid_file", "cannot open %s: %s", path,
+		    strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		n = (int)read(fd, text, sizeof(text) - 1);
+		text[n > 0 ? n : 0] = '\0';
+		pid = strtol(text, NULL, 10);
+		close(fd);
+		return err_set(err, 1, "pid_file",
+		    "%s is held by a running cloudpam (%ld): already serving?",
+		    path, pid);
 	}
-	snprintf(text, sizeof(text), "%ld\n", (long)getpid());
-	f = fopen(path, "w");
-	if (f == NULL || fputs(text, f) == EOF || fclose(f) == EOF)
+	n = snprintf(text, sizeof(text), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == -1 || write(fd, text, (size_t)n) != n) {
+		close(fd);
 		return err_set(err, 1, "pid_file", "cannot write %s", path);
+	}
+	/* fd stays open (and locked) for the life of the supervisor. */
 	return 0;
 }
 
