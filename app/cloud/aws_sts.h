@@ -8,10 +8,6 @@
  * error code and message, never a key, secret or token.  Keys handed out
  * land in a struct aws_credentials the caller owns and wipes with
  * aws_credentials_clear().
- *
- * aws_sts_assume_role and aws_sts_caller_account are also declared in
- * aws_credentials.h, where they lived before this file, for the callers
- * that include only that header.
  */
 #ifndef CLOUDPAM_CLOUD_AWS_STS_H
 #define CLOUDPAM_CLOUD_AWS_STS_H
