@@ -4,9 +4,14 @@
  * Credentials come first, once per discovery: a service principal's
  * client secret (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET) is
  * traded at the Microsoft identity platform for an ARM access token (OAuth
- * 2.0 client credentials, RFC 6749 section 4.4); without a secret the
- * managed identity of the VM we run on asks the Instance Metadata Service
- * (IMDS) for one, user-assigned when AZURE_CLIENT_ID names it.  Then, for
+ * 2.0 client credentials, RFC 6749 section 4.4); without a secret a
+ * managed identity gives one, user-assigned when AZURE_CLIENT_ID names it:
+ * App Service's, Functions' or Container Apps' through the endpoint they
+ * name in IDENTITY_ENDPOINT (with their IDENTITY_HEADER), else the VM's
+ * through the Instance Metadata Service (IMDS).  The token is for ARM's
+ * own cloud: Azure Government's or Azure China's when
+ * CLOUDPAM_AZURE_ARM_ENDPOINT names their Resource Manager, else the
+ * public one (Private Link keeps the public names).  Then, for
  * each subscription asked for, ARM's subscription-wide lists are walked
  * (virtualNetworks, and with addresses asked for networkInterfaces and
  * publicIPAddresses), following nextLink to the last page and handing
@@ -23,9 +28,10 @@
  *                                  as the Azure SDKs read it
  *   CLOUDPAM_AZURE_ARM_ENDPOINT    ARM base ("https://management.azure.com")
  * A nextLink is followed only when it names the ARM host we called, so the
- * token is never sent elsewhere.  The client secret and the access token
- * never reach a log, an error message or the report, and are wiped when
- * the discovery ends. *
+ * token is never sent elsewhere.  The client secret, the identity header
+ * and the access token never reach a log, an error message or the report;
+ * the token is wiped when the discovery ends.
+ *
  * This file holds what is Azure's own: the identity platform, IMDS, ARM's
  * URLs and nextLinks.  The sink, HTTP, the token's lifetime and the walk
  * over subscriptions and pages are shared with gcp.c (cloud_common.c).
@@ -50,11 +56,35 @@
 #define AUTHORITY_DEFAULT "https://login.microsoftonline.com"
 #define IMDS_DEFAULT "http://169.254.169.254"
 #define IMDS_TOKEN_PATH "/metadata/identity/oauth2/token?api-version=2018-02-01"
+#define IDENTITY_API_VERSION "2019-08-01" /* App Service, Container Apps */
 #define ARM_DEFAULT "https://management.azure.com"
-#define ARM_RESOURCE "https://management.azure.com/"
-#define ARM_SCOPE "https://management.azure.com/.default"
 #define API_VERSION "2024-05-01"
 #define TOKEN_MAX 8192 /* bytes of an access token (JWTs run long) */
+
+/*
+ * The Resource Manager of one cloud: its host, and what a token for it is
+ * asked for, as a resource (managed identity, OAuth 2.0 v1) or a scope
+ * (identity platform v2.0).
+ */
+struct arm_cloud {
+	const char *host;
+	const char *resource;
+	const char *scope;
+};
+
+static const struct arm_cloud arm_public = { "management.azure.com",
+	"https://management.azure.com/",
+	"https://management.azure.com/.default" };
+
+/* The sovereign clouds, whose Resource Manager refuses public tokens. */
+static const struct arm_cloud arm_sovereign[] = {
+	{ "management.usgovcloudapi.net", /* Azure Government */
+	    "https://management.usgovcloudapi.net/",
+	    "https://management.usgovcloudapi.net/.default" },
+	{ "management.chinacloudapi.cn", /* Azure China (21Vianet) */
+	    "https://management.chinacloudapi.cn/",
+	    "https://management.chinacloudapi.cn/.default" },
+};
 
 /* One subscription-wide list. */
 struct list {
@@ -64,11 +94,13 @@ struct list {
 
 struct azure {
 	struct cloud_session s;
-	const char *arm;   /* base URL, no trailing '/' */
-	size_t origin_len; /* of "scheme://host[:port]" in arm */
+	const char *arm;               /* base URL, no trailing '/' */
+	size_t origin_len;             /* of "scheme://host[:port]" in arm */
+	const struct arm_cloud *cloud; /* the cloud arm is in */
 	const char *tenant, *client_id, *secret; /* from the environment */
-	struct buf last_link;                    /* the last one followed */
-	const char *name;                        /* of the list walked */
+	const char *identity_endpoint, *identity_header; /* both or neither */
+	struct buf last_link; /* the last one followed */
+	const char *name;     /* of the list walked */
 	const struct list *list;
 };
 
@@ -133,33 +165,33 @@ form_put(struct buf *out, const char *name, const char *value)
 static int
 token_from_secret(struct azure *a, struct err *err)
 {
+	struct buf *url = &a->s.token_url;
 	struct http_request req;
 	char what[256];
 	int rc = -1;
 
-	buf_reset(&a->s.url);
-	base_put(
-	    &a->s.url, cloud_env("AZURE_AUTHORITY_HOST", AUTHORITY_DEFAULT));
-	buf_putc(&a->s.url, '/');
-	sigv4_uri_encode(&a->s.url, a->tenant, strlen(a->tenant), 0);
-	buf_puts(&a->s.url, "/oauth2/v2.0/token");
+	buf_reset(url);
+	base_put(url, cloud_env("AZURE_AUTHORITY_HOST", AUTHORITY_DEFAULT));
+	buf_putc(url, '/');
+	sigv4_uri_encode(url, a->tenant, strlen(a->tenant), 0);
+	buf_puts(url, "/oauth2/v2.0/token");
 	buf_reset(&a->s.body);
 	form_put(&a->s.body, "grant_type", "client_credentials");
 	form_put(&a->s.body, "client_id", a->client_id);
 	form_put(&a->s.body, "client_secret", a->secret);
-	form_put(&a->s.body, "scope", ARM_SCOPE);
-	if (a->s.url.oom || a->s.body.oom) {
+	form_put(&a->s.body, "scope", a->cloud->scope);
+	if (url->oom || a->s.body.oom) {
 		err_set(err, 500, "internal", "out of memory");
 		goto done;
 	}
-	cloud_session_request(&a->s, &req, "POST", a->s.url.data);
+	cloud_session_request(&a->s, &req, "POST", url->data);
 	req.body = a->s.body.data;
 	req.body_len = a->s.body.len;
 	http_request_header(
 	    &req, "Content-Type", "application/x-www-form-urlencoded");
 	snprintf(what, sizeof(what),
 	    "Azure identity platform %.120s, asked for a token for %.64s",
-	    a->s.url.data, a->client_id);
+	    url->data, a->client_id);
 	if (cloud_session_perform(
 	        &a->s, &req, what, "credentials_refused", err) == -1)
 		goto done;
@@ -171,30 +203,79 @@ done:
 	return rc;
 }
 
-/* Managed identity through IMDS. */
+/*
+ * What a managed identity endpoint is asked after its api-version: the
+ * resource, and client_id when a user-assigned identity is named.
+ */
+static void
+identity_query_put(struct azure *a, struct buf *url)
+{
+	buf_puts(url, "&resource=");
+	sigv4_uri_encode(
+	    url, a->cloud->resource, strlen(a->cloud->resource), 0);
+	if (a->client_id == NULL)
+		return;
+	buf_puts(url, "&client_id=");
+	sigv4_uri_encode(url, a->client_id, strlen(a->client_id), 0);
+}
+
+/*
+ * Managed identity as App Service, Functions and Container Apps give it:
+ * GET IDENTITY_ENDPOINT with their IDENTITY_HEADER, a secret of the
+ * platform's, in X-IDENTITY-HEADER.
+ */
+static int
+token_from_identity_endpoint(struct azure *a, struct err *err)
+{
+	struct buf *url = &a->s.token_url;
+	struct http_request req;
+	char what[256];
+
+	buf_reset(url);
+	buf_puts(url, a->identity_endpoint);
+	buf_putc(url, strchr(a->identity_endpoint, '?') ? '&' : '?');
+	buf_puts(url, "api-version=" IDENTITY_API_VERSION);
+	identity_query_put(a, url);
+	if (url->oom)
+		return err_set(err, 500, "internal", "out of memory");
+	cloud_session_request(&a->s, &req, "GET", url->data);
+	/* Name the variable, never its value: the header is a secret. */
+	if (http_request_header(
+	        &req, "X-IDENTITY-HEADER", a->identity_header) == -1)
+		return err_set(err, 400, "credentials_invalid",
+		    "IDENTITY_HEADER holds a line break");
+	snprintf(what, sizeof(what),
+	    "Azure managed identity endpoint %.120s (IDENTITY_ENDPOINT, "
+	    "with IDENTITY_HEADER)",
+	    a->identity_endpoint);
+	if (cloud_session_perform(
+	        &a->s, &req, what, "credentials_refused", err) == -1)
+		return -1;
+	return cloud_session_token_read(&a->s,
+	    "the Azure managed identity endpoint (IDENTITY_ENDPOINT)", err);
+}
+
+/* Managed identity of a VM, through IMDS. */
 static int
 token_from_imds(struct azure *a, struct err *err)
 {
 	const char *base = cloud_env("CLOUDPAM_AZURE_IMDS_ENDPOINT",
 	    cloud_env("AZURE_POD_IDENTITY_AUTHORITY_HOST", IMDS_DEFAULT));
+	struct buf *url = &a->s.token_url;
 	struct http_request req;
 
-	buf_reset(&a->s.url);
-	base_put(&a->s.url, base);
-	buf_puts(&a->s.url, IMDS_TOKEN_PATH "&resource=");
-	sigv4_uri_encode(&a->s.url, ARM_RESOURCE, strlen(ARM_RESOURCE), 0);
-	if (a->client_id != NULL) {
-		buf_puts(&a->s.url, "&client_id=");
-		sigv4_uri_encode(
-		    &a->s.url, a->client_id, strlen(a->client_id), 0);
-	}
-	if (a->s.url.oom)
+	buf_reset(url);
+	base_put(url, base);
+	buf_puts(url, IMDS_TOKEN_PATH);
+	identity_query_put(a, url);
+	if (url->oom)
 		return err_set(err, 500, "internal", "out of memory");
-	cloud_session_request(&a->s, &req, "GET", a->s.url.data);
+	cloud_session_request(&a->s, &req, "GET", url->data);
 	http_request_header(&req, "Metadata", "true");
 	if (cloud_session_perform(&a->s, &req,
 	        "AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET are "
-	        "not all set, and the managed identity endpoint (IMDS)",
+	        "not all set, nor IDENTITY_ENDPOINT and IDENTITY_HEADER, and "
+	        "the managed identity endpoint (IMDS)",
 	        "credentials_refused", err) == -1)
 		return -1;
 	return cloud_session_token_read(
@@ -206,8 +287,11 @@ azure_token_fetch(void *ctx, struct err *err)
 {
 	struct azure *a = ctx;
 
-	return a->secret != NULL ? token_from_secret(a, err)
-	                         : token_from_imds(a, err);
+	if (a->secret != NULL)
+		return token_from_secret(a, err);
+	if (a->identity_endpoint != NULL)
+		return token_from_identity_endpoint(a, err);
+	return token_from_imds(a, err);
 }
 
 /* --- lists ----------------------------------------------------------- */
@@ -307,6 +391,27 @@ origin_len(const char *url)
 	return end == host ? 0 : (size_t)(end - url);
 }
 
+/*
+ * The cloud whose Resource Manager the origin of arm names (origin_len
+ * bytes, as origin_len() found them after "://"), by its host, in any
+ * case and on any port; the public cloud for any other host (Private
+ * Link, tests).
+ */
+static const struct arm_cloud *
+arm_cloud_find(const char *arm, size_t origin_len)
+{
+	const char *host = strstr(arm, "://") + 3, *colon;
+	size_t len = (size_t)(arm + origin_len - host), i;
+
+	if ((colon = memchr(host, ':', len)) != NULL)
+		len = (size_t)(colon - host);
+	for (i = 0; i < sizeof(arm_sovereign) / sizeof(arm_sovereign[0]); i++)
+		if (strlen(arm_sovereign[i].host) == len &&
+		    strncasecmp(host, arm_sovereign[i].host, len) == 0)
+			return &arm_sovereign[i];
+	return &arm_public;
+}
+
 static int
 azure_start(void *ctx, struct err *err)
 {
@@ -317,7 +422,12 @@ azure_start(void *ctx, struct err *err)
 	a->client_id = cloud_env("AZURE_CLIENT_ID", NULL);
 	a->secret = cloud_env("AZURE_CLIENT_SECRET", NULL);
 	if (a->tenant == NULL || a->client_id == NULL)
-		a->secret = NULL; /* half a service principal: use IMDS */
+		a->secret = NULL; /* half a service principal: managed */
+	a->identity_endpoint = cloud_env("IDENTITY_ENDPOINT", NULL);
+	a->identity_header = cloud_env("IDENTITY_HEADER", NULL);
+	/* Without the header it is not App Service's (Azure Arc's is not). */
+	if (a->identity_endpoint == NULL || a->identity_header == NULL)
+		a->identity_endpoint = a->identity_header = NULL;
 	/* The base, without the '/' a user may end it with. */
 	base_put(
 	    &a->s.body, cloud_env("CLOUDPAM_AZURE_ARM_ENDPOINT", ARM_DEFAULT));
@@ -327,6 +437,7 @@ azure_start(void *ctx, struct err *err)
 	if ((a->origin_len = origin_len(a->arm)) == 0)
 		return err_set(err, 400, "invalid_endpoint",
 		    "CLOUDPAM_AZURE_ARM_ENDPOINT is not a URL");
+	a->cloud = arm_cloud_find(a->arm, a->origin_len);
 	return cloud_session_open(&a->s, err);
 }
 

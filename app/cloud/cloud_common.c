@@ -16,6 +16,7 @@
  */
 #include "cloud/cloud_internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,9 @@
 #include "lib/buf.h"
 #include "lib/err.h"
 
-#define TOKEN_MARGIN 300 /* renew a token this close to expiry */
+#define TOKEN_MARGIN 300           /* renew a token this close to expiry */
+#define TOKEN_LIFETIME_DEFAULT 300 /* when the answer does not say */
+#define TOKEN_LIFETIME_MAX 86400   /* a longer one is cut to this */
 #define TIMEOUT_DEFAULT_MS 30000
 #define ARENA_FIRST 16384
 
@@ -143,8 +146,9 @@ cloud_session_request(const struct cloud_session *s, struct http_request *req,
 
 /*
  * The message of an error answer: the OAuth 2.0 shape (RFC 6749 section
- * 5.2) {"error": "invalid_client", "error_description": "..."}, or the
- * API's {"error": {...}}, read by ops->api_error.
+ * 5.2) {"error": "invalid_client", "error_description": "..."}, the API's
+ * {"error": {...}}, read by ops->api_error, or the {"statusCode",
+ * "message"} of App Service's managed identity endpoint.
  */
 static void
 answer_error(const struct cloud_session *s, char *out, size_t size)
@@ -155,9 +159,13 @@ answer_error(const struct cloud_session *s, char *out, size_t size)
 
 	snprintf(out, size, "(no error message)");
 	root = body->len > 0 ? json_tokener_parse(body->data) : NULL;
-	if (root == NULL || !json_object_object_get_ex(root, "error", &error))
+	if (root == NULL)
 		goto done;
-	if (json_object_is_type(error, json_type_string)) {
+	if (!json_object_object_get_ex(root, "error", &error)) {
+		if (!json_object_object_get_ex(root, "message", &v))
+			goto done;
+		text = json_object_get_string(v);
+	} else if (json_object_is_type(error, json_type_string)) {
 		code = json_object_get_string(error);
 		if (json_object_object_get_ex(root, "error_description", &v))
 			text = json_object_get_string(v);
@@ -193,20 +201,63 @@ cloud_session_perform(struct cloud_session *s, struct http_request *req,
 
 /* --- the token ------------------------------------------------------- */
 
+/*
+ * The whole number of seconds at key of root, a JSON number or text of
+ * digits only (metadata services send "3599"); 0 when absent or not one.
+ */
+static long long
+token_seconds(struct json_object *root, const char *key)
+{
+	struct json_object *v;
+	const char *text;
+	char *end;
+	long long n;
+
+	if (!json_object_object_get_ex(root, key, &v))
+		return 0;
+	if (json_object_is_type(v, json_type_int))
+		return json_object_get_int64(v);
+	if (!json_object_is_type(v, json_type_string))
+		return 0;
+	text = json_object_get_string(v);
+	if (*text < '0' || *text > '9')
+		return 0;
+	errno = 0;
+	n = strtoll(text, &end, 10);
+	return errno == 0 && *end == '\0' ? n : 0;
+}
+
+/*
+ * How long the token of root lives, in seconds: expires_in, else
+ * expires_on less now, else the default; never more than a day, so the
+ * sum with now cannot overflow.
+ */
+static long long
+token_lifetime(struct json_object *root, time_t now)
+{
+	long long n = token_seconds(root, "expires_in");
+
+	if (n <= 0) {
+		n = token_seconds(root, "expires_on");
+		n = n > (long long)now ? n - (long long)now : 0;
+	}
+	if (n <= 0)
+		return TOKEN_LIFETIME_DEFAULT;
+	return n < TOKEN_LIFETIME_MAX ? n : TOKEN_LIFETIME_MAX;
+}
+
 int
 cloud_session_token_read(
     struct cloud_session *s, const char *source, struct err *err)
 {
 	struct json_object *root, *v;
 	const char *token = NULL;
-	long long expires = 0;
+	time_t now = time(NULL);
 	int rc = -1;
 
 	root = json_tokener_parse(s->resp.body.data ? s->resp.body.data : "");
 	if (root != NULL && json_object_object_get_ex(root, "access_token", &v))
 		token = json_object_get_string(v);
-	if (root != NULL && json_object_object_get_ex(root, "expires_in", &v))
-		expires = json_object_get_int64(v);
 	if (token == NULL || *token == '\0' ||
 	    strlen(token) >= s->ops->token_max ||
 	    strpbrk(token, "\r\n ") != NULL) {
@@ -215,7 +266,7 @@ cloud_session_token_read(
 		goto fail;
 	}
 	snprintf(s->token, sizeof(s->token), "%s", token);
-	s->token_expires = time(NULL) + (expires > 0 ? expires : 300);
+	s->token_expires = now + (time_t)token_lifetime(root, now);
 	rc = 0;
 fail:
 	json_object_put(root);
@@ -254,12 +305,9 @@ cloud_session_list(struct cloud_session *s, const char *name, const char *scope,
 	for (pages = 0; pages < CLOUD_PAGES_MAX; pages++) {
 		if (s->ops->page_prepare(s->ctx, next, err) == -1)
 			return -1;
-		/* A token fetch may build its URL in url: say if that failed.
-		 */
+		/* A renewal here builds its URL in token_url: url is kept. */
 		if (cloud_session_token_ensure(s, err) == -1)
-			return s->url.oom ? err_set(err, 500, "internal",
-			                        "out of memory")
-			                  : -1;
+			return -1;
 		cloud_session_request(s, &req, "GET", s->url.data);
 		http_request_header(&req, "Authorization", s->auth.data);
 		if (cloud_session_perform(s, &req, name, "cloud_error", err) ==
@@ -320,6 +368,7 @@ session_free(struct cloud_session *s)
 	OPENSSL_cleanse(s->token, sizeof(s->token));
 	OPENSSL_cleanse(s->auth.data, s->auth.len);
 	buf_free(&s->url);
+	buf_free(&s->token_url);
 	buf_free(&s->auth);
 	buf_free(&s->body);
 	http_response_free(&s->resp);
@@ -345,6 +394,7 @@ cloud_session_discover(struct cloud_session *s, const struct cloud_options *opt,
 	s->sink = (struct cloud_sink){ s, on_network, on_subnet, on_address,
 		on_error };
 	buf_init(&s->url);
+	buf_init(&s->token_url);
 	buf_init(&s->auth);
 	buf_init(&s->body);
 	http_response_init(&s->resp);

@@ -203,7 +203,8 @@ int cloud_gcp_address_read(
  * start: once the session is made, read settings, call
  *   cloud_session_open() and load keys; stop releases what ctx holds.
  * token_fetch: get a new token into the session with
- *   cloud_session_token_read().
+ *   cloud_session_token_read(), building the request's URL in token_url:
+ *   a token may be renewed between two pages, and url holds the next one.
  * list_walk: walk list i of account with cloud_session_list(); 0 for a
  *   list that is not asked for.
  * page_prepare: make (or check) the session's url for the page after next
@@ -253,7 +254,9 @@ struct cloud_session {
 	time_t now; /* discovered_at of every record */
 	int sink_stopped;
 	struct err sink_err;
-	struct buf url, auth, body;
+	struct buf url;       /* the page being asked for */
+	struct buf token_url; /* a token request's, never a page's */
+	struct buf auth, body;
 	struct http_response resp;
 	struct arena *arena; /* a page's strings; reset for each page */
 };
@@ -289,8 +292,10 @@ int cloud_session_perform(struct cloud_session *s, struct http_request *req,
     const char *what, const char *code, struct err *err);
 
 /*
- * Take access_token and expires_in (a number, or text from a metadata
- * service) from the answer in resp, which is then wiped.  -1 with err (502
+ * Take access_token and its lifetime from the answer in resp, which is
+ * then wiped: expires_in (seconds, a number or text as metadata services
+ * give it), else expires_on (seconds since the epoch, as App Service's
+ * managed identity gives it), else five minutes.  -1 with err (502
  * "token_invalid", naming source) when there is no usable token.
  */
 int cloud_session_token_read(

@@ -288,11 +288,13 @@ token_from_metadata(struct gcp *g, struct err *err)
 {
 	struct http_request req;
 
-	buf_reset(&g->s.url);
-	buf_printf(&g->s.url, "http://%s%s",
+	buf_reset(&g->s.token_url);
+	buf_printf(&g->s.token_url, "http://%s%s",
 	    cloud_env("GCE_METADATA_HOST", METADATA_HOST_DEFAULT),
 	    METADATA_TOKEN_PATH);
-	cloud_session_request(&g->s, &req, "GET", g->s.url.data);
+	if (g->s.token_url.oom)
+		return err_set(err, 500, "internal", "out of memory");
+	cloud_session_request(&g->s, &req, "GET", g->s.token_url.data);
 	http_request_header(&req, "Metadata-Flavor", "Google");
 	if (cloud_session_perform(&g->s, &req,
 	        "GOOGLE_APPLICATION_CREDENTIALS is not set, and the GCP "

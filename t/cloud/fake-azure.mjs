@@ -1,11 +1,19 @@
 // fake-azure.mjs: a loopback stand-in for the Microsoft identity platform,
-// the Instance Metadata Service (managed identity) and Azure Resource
-// Manager's Microsoft.Network list-all calls, for t/cloud/gcp_azure.t.
+// the managed identity endpoints (the Instance Metadata Service of a VM,
+// and the IDENTITY_ENDPOINT of App Service and Container Apps) and Azure
+// Resource Manager's Microsoft.Network list-all calls, for
+// t/cloud/gcp_azure.t.
 //
 // The token endpoint checks tenant, client id, client secret, grant type
 // and scope; a wrong secret gets 401 {"error":"invalid_client"}.  IMDS
-// wants "Metadata: true".  Every ARM call must carry a token this fake
-// issued and api-version=2024-05-01.  Answers are the recorded examples in
+// wants "Metadata: true".  The identity endpoint (GET /msi/token) wants
+// api-version=2019-08-01 and X-IDENTITY-HEADER; a wrong header gets 401
+// in App Service's shape {"statusCode", "message"}, and its tokens carry
+// expires_on (seconds since the epoch) instead of expires_in, as App
+// Service's do.  Each wants ARM's public resource
+// (https://management.azure.com/, or its /.default scope) and records the
+// one it was asked for.  Every ARM call must carry a token this fake
+// issued, not expired, and api-version=2024-05-01.  Answers are the recorded examples in
 // testdata/azure, grouped by the subscription in each resource's id and
 // served one resource a page, with an empty page (value [] and a
 // nextLink, as ARM sometimes sends) after the first.
@@ -21,8 +29,12 @@
 // Environment:
 //   FAKE_TESTDATA                     testdata root
 //   FAKE_AZURE_TENANT_ID, FAKE_AZURE_CLIENT_ID, FAKE_AZURE_CLIENT_SECRET
+//   FAKE_AZURE_IDENTITY_HEADER        what X-IDENTITY-HEADER must be
+//   FAKE_TOKEN_EXPIRES_IN             seconds a token lives (default 3599)
 //   FAKE_FAULTS                       as fake-gcp.mjs, over ARM calls
-// Prints "listening PORT" when ready; GET /_fake/stats reports.
+// Prints "listening PORT" when ready; GET /_fake/stats reports, with the
+// token requests of each endpoint (tokenCalls, refused ones too) and the
+// resources or scopes asked for.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -31,6 +43,8 @@ const testdata = process.env.FAKE_TESTDATA || '../shared/testdata';
 const tenant = process.env.FAKE_AZURE_TENANT_ID || '';
 const clientId = process.env.FAKE_AZURE_CLIENT_ID || '';
 const clientSecret = process.env.FAKE_AZURE_CLIENT_SECRET || '';
+const identityHeader = process.env.FAKE_AZURE_IDENTITY_HEADER || '';
+const expiresIn = Number(process.env.FAKE_TOKEN_EXPIRES_IN || 3599);
 const API_VERSION = '2024-05-01';
 const SCOPE = 'https://management.azure.com/.default';
 const RESOURCE = 'https://management.azure.com/';
@@ -74,10 +88,16 @@ for (const f of (process.env.FAKE_FAULTS || '').split(',').filter(Boolean)) {
   faults.set(Number(n), kind);
 }
 
-const tokens = new Set();
+const tokens = new Map(); // token -> when it expires (ms)
 const calls = [];
 const refusals = [];
+const resources = [];
+const tokenCalls = { platform: 0, imds: 0, identity: 0 };
 let dataCalls = 0;
+
+function tokenValid(token) {
+  return tokens.has(token) && tokens.get(token) > Date.now();
+}
 
 function send(res, status, body, headers = {}) {
   const text = Buffer.from(JSON.stringify(body));
@@ -89,12 +109,17 @@ function armError(res, status, code, message) {
   send(res, status, { error: { code, message } });
 }
 
-function issue(res, expiresAsText) {
+// shape: 'platform' (expires_in a number), 'imds' (text), 'identity'
+// (expires_on only, text).
+function issue(res, shape) {
   // Shaped like a JWT, as Entra ID tokens are; nothing checks inside.
   const token = `eyJ0eXAiOiJKV1QifQ.${randomBytes(24).toString('base64url')}.${randomBytes(16).toString('base64url')}`;
-  tokens.add(token);
-  const expires = expiresAsText ? '3599' : 3599;
-  send(res, 200, { token_type: 'Bearer', expires_in: expires, access_token: token, resource: RESOURCE });
+  const expiresAt = Date.now() + expiresIn * 1000;
+  tokens.set(token, expiresAt);
+  const body = { token_type: 'Bearer', access_token: token, resource: RESOURCE };
+  if (shape === 'identity') body.expires_on = String(Math.floor(expiresAt / 1000));
+  else body.expires_in = shape === 'imds' ? String(expiresIn) : expiresIn;
+  send(res, 200, body);
 }
 
 async function readBody(req) {
@@ -104,7 +129,9 @@ async function readBody(req) {
 }
 
 async function tokenEndpoint(req, res, pathTenant) {
+  tokenCalls.platform++;
   const form = new URLSearchParams(await readBody(req));
+  resources.push(form.get('scope'));
   const why =
     pathTenant !== tenant ? ['invalid_request', `AADSTS90002: Tenant '${pathTenant}' not found.`]
     : form.get('grant_type') !== 'client_credentials' ? ['unsupported_grant_type', 'AADSTS70003: grant_type']
@@ -116,16 +143,38 @@ async function tokenEndpoint(req, res, pathTenant) {
     refusals.push(why[0]);
     return send(res, why[0] === 'invalid_client' ? 401 : 400, { error: why[0], error_description: why[1] });
   }
-  issue(res, false);
+  issue(res, 'platform');
 }
 
 function imdsEndpoint(req, res, url) {
-  if (req.headers.metadata !== 'true' || url.searchParams.get('api-version') !== '2018-02-01' ||
-      url.searchParams.get('resource') !== RESOURCE) {
+  tokenCalls.imds++;
+  const resource = url.searchParams.get('resource');
+  resources.push(resource);
+  if (req.headers.metadata !== 'true' || url.searchParams.get('api-version') !== '2018-02-01') {
     refusals.push('imds');
     return send(res, 400, { error: 'invalid_request', error_description: 'Required metadata header not specified' });
   }
-  issue(res, true);
+  if (resource !== RESOURCE) {
+    refusals.push('imds resource');
+    return send(res, 400, { error: 'invalid_resource', error_description: `AADSTS500011: The resource principal named ${resource} was not found` });
+  }
+  issue(res, 'imds');
+}
+
+// App Service and Container Apps: {"statusCode", "message"} on failure.
+function identityEndpoint(req, res, url) {
+  tokenCalls.identity++;
+  const resource = url.searchParams.get('resource');
+  resources.push(resource);
+  if (identityHeader === '' || req.headers['x-identity-header'] !== identityHeader) {
+    refusals.push('identity header');
+    return send(res, 401, { statusCode: 401, message: 'The X-IDENTITY-HEADER header is missing or not valid.' });
+  }
+  if (url.searchParams.get('api-version') !== '2019-08-01' || resource !== RESOURCE) {
+    refusals.push('identity request');
+    return send(res, 400, { statusCode: 400, message: `api-version ${url.searchParams.get('api-version')} or resource ${resource} not supported` });
+  }
+  issue(res, 'identity');
 }
 
 // A page: the resource at index, or an empty page at index -1.
@@ -145,7 +194,7 @@ function armEndpoint(req, res, url, base) {
   const call = { n, method: req.method, host: req.headers.host, path: url.pathname, query: url.search, status: 0, fault: '' };
   calls.push(call);
   const auth = req.headers.authorization || '';
-  if (!auth.startsWith('Bearer ') || !tokens.has(auth.slice(7))) {
+  if (!auth.startsWith('Bearer ') || !tokenValid(auth.slice(7))) {
     call.status = 401;
     return armError(res, 401, 'InvalidAuthenticationToken', 'The access token is invalid.');
   }
@@ -207,7 +256,8 @@ const server = createServer(async (req, res) => {
   try {
     if (req.method === 'POST' && token) return await tokenEndpoint(req, res, decodeURIComponent(token[1]));
     if (req.method === 'GET' && url.pathname === '/metadata/identity/oauth2/token') return imdsEndpoint(req, res, url);
-    if (req.method === 'GET' && url.pathname === '/_fake/stats') return send(res, 200, { calls, tokens: [...tokens], refusals });
+    if (req.method === 'GET' && url.pathname === '/msi/token') return identityEndpoint(req, res, url);
+    if (req.method === 'GET' && url.pathname === '/_fake/stats') return send(res, 200, { calls, tokens: [...tokens.keys()], refusals, tokenCalls, resources });
     if (req.method === 'GET' && url.pathname.startsWith('/subscriptions/')) return armEndpoint(req, res, url, base);
     armError(res, 404, 'NotFound', `no route ${req.method} ${url.pathname}`);
   } catch (e) {

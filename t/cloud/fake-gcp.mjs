@@ -15,11 +15,14 @@
 //   FAKE_GCP_PUBLIC_KEY      SPKI PEM file of the service account's key
 //   FAKE_GCP_CLIENT_EMAIL    the service account (the assertion's iss)
 //   FAKE_PAGE_SIZE           items or scopes per page (default 1)
+//   FAKE_TOKEN_EXPIRES_IN    seconds a token issued lives (default 3599);
+//                            one past it is refused like an unknown one
 //   FAKE_FAULTS              "429@3,500@5,truncate@7": the Nth Compute
 //                            call answers 429 (Retry-After: 1), 500, or
 //                            half its body before the socket is cut
 // Prints "listening PORT" when ready.  GET /_fake/stats tells the test
-// what was asked and answered, and which tokens were issued.
+// what was asked and answered, which tokens were issued, and how many
+// times a token was asked for (tokenCalls, refused ones too).
 import * as jose from 'jose';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -28,6 +31,7 @@ import { randomBytes } from 'node:crypto';
 const testdata = process.env.FAKE_TESTDATA || '../shared/testdata';
 const email = process.env.FAKE_GCP_CLIENT_EMAIL || '';
 const pageSize = Number(process.env.FAKE_PAGE_SIZE || 1);
+const expiresIn = Number(process.env.FAKE_TOKEN_EXPIRES_IN || 3599);
 const SCOPE = 'https://www.googleapis.com/auth/compute.readonly';
 const GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
@@ -63,10 +67,15 @@ for (const f of (process.env.FAKE_FAULTS || '').split(',').filter(Boolean)) {
   faults.set(Number(n), kind);
 }
 
-const tokens = new Set();
+const tokens = new Map(); // token -> when it expires (ms)
 const calls = [];
 const refusals = [];
 let dataCalls = 0;
+let tokenCalls = 0;
+
+function tokenValid(token) {
+  return tokens.has(token) && tokens.get(token) > Date.now();
+}
 
 function send(res, status, body, headers = {}) {
   const text = Buffer.from(JSON.stringify(body));
@@ -80,8 +89,8 @@ function googleError(res, status, message, reason) {
 
 function issue(res, expiresAsText) {
   const token = `ya29.fake-${randomBytes(18).toString('hex')}`;
-  tokens.add(token);
-  send(res, 200, { access_token: token, expires_in: expiresAsText ? '3599' : 3599, token_type: 'Bearer' });
+  tokens.set(token, Date.now() + expiresIn * 1000);
+  send(res, 200, { access_token: token, expires_in: expiresAsText ? String(expiresIn) : expiresIn, token_type: 'Bearer' });
 }
 
 async function readBody(req) {
@@ -91,6 +100,7 @@ async function readBody(req) {
 }
 
 async function tokenEndpoint(req, res, base) {
+  tokenCalls++;
   const form = new URLSearchParams(await readBody(req));
   if (form.get('grant_type') !== GRANT) {
     refusals.push('grant_type');
@@ -112,6 +122,7 @@ async function tokenEndpoint(req, res, base) {
 }
 
 function metadataEndpoint(req, res) {
+  tokenCalls++;
   if (req.headers['metadata-flavor'] !== 'Google') {
     refusals.push('metadata-flavor');
     return send(res, 403, { error: 'missing Metadata-Flavor: Google' });
@@ -149,7 +160,7 @@ function computeEndpoint(req, res, url) {
   const call = { n, method: req.method, path: url.pathname, query: url.search, status: 0, fault: '' };
   calls.push(call);
   const auth = req.headers.authorization || '';
-  if (!auth.startsWith('Bearer ') || !tokens.has(auth.slice(7))) {
+  if (!auth.startsWith('Bearer ') || !tokenValid(auth.slice(7))) {
     call.status = 401;
     return googleError(res, 401, 'Request had invalid authentication credentials.', 'UNAUTHENTICATED');
   }
@@ -199,7 +210,7 @@ const server = createServer(async (req, res) => {
   try {
     if (req.method === 'POST' && url.pathname === '/token') return await tokenEndpoint(req, res, base);
     if (req.method === 'GET' && url.pathname === '/computeMetadata/v1/instance/service-accounts/default/token') return metadataEndpoint(req, res);
-    if (req.method === 'GET' && url.pathname === '/_fake/stats') return send(res, 200, { calls, tokens: [...tokens], refusals });
+    if (req.method === 'GET' && url.pathname === '/_fake/stats') return send(res, 200, { calls, tokens: [...tokens.keys()], refusals, tokenCalls });
     if (req.method === 'GET' && url.pathname.startsWith('/compute/v1/')) return computeEndpoint(req, res, url);
     send(res, 404, { error: { code: 404, message: `no route ${req.method} ${url.pathname}` } });
   } catch (e) {

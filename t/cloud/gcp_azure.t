@@ -8,8 +8,10 @@
 # not from the C parsers: every network, subnet and address they hold comes
 # out once, the data quirks come out as per-record errors naming the
 # resource, every page is asked for, faults are retried, failures of one
-# project or subscription are reported and the rest goes on, a JWT signed
-# with another key is refused, and no secret or token is ever printed.
+# project or subscription are reported and the rest goes on, a token
+# renewed between two pages leaves the next page's URL alone, a JWT signed
+# with another key or a wrong identity header is refused, and no secret or
+# token is ever printed.
 #
 # The service-account key pair is made here with openssl, in a temporary
 # folder, and never written into the repository.
@@ -28,6 +30,8 @@ my $DRIVER = "$B/t/cloud/gcp_azure_driver";
 my $EMAIL = 'cloudpam-test@test-project.iam.gserviceaccount.com';
 my $SECRET = 'Az~Secret/with+form&chars=1';
 my %AZ = (tenant => 'tenant-0001', client => 'client-0002');
+my $IDENTITY_HEADER = 'id-header-5f1c0e9a7b';
+my $WRONG_HEADER = 'id-header-wrong-3d2a';
 my $JSON = JSON::PP->new->canonical;
 
 plan skip_all => 'node not installed' if system('node --version >/dev/null 2>&1');
@@ -106,6 +110,7 @@ my $gcp = start_fake('t/cloud/fake-gcp.mjs', %common,
 my $azure = start_fake('t/cloud/fake-azure.mjs', %common,
     FAKE_AZURE_TENANT_ID => $AZ{tenant}, FAKE_AZURE_CLIENT_ID => $AZ{client},
     FAKE_AZURE_CLIENT_SECRET => $SECRET,
+    FAKE_AZURE_IDENTITY_HEADER => $IDENTITY_HEADER,
     FAKE_FAULTS => '429@2,500@5,truncate@8');
 
 sub key_file {
@@ -125,7 +130,7 @@ my @CLOUD_ENV = qw(GOOGLE_APPLICATION_CREDENTIALS CLOUDPAM_GCP_TOKEN_URL
     GCE_METADATA_HOST CLOUDPAM_GCP_COMPUTE_ENDPOINT AZURE_TENANT_ID
     AZURE_CLIENT_ID AZURE_CLIENT_SECRET AZURE_AUTHORITY_HOST
     AZURE_POD_IDENTITY_AUTHORITY_HOST CLOUDPAM_AZURE_IMDS_ENDPOINT
-    CLOUDPAM_AZURE_ARM_ENDPOINT);
+    CLOUDPAM_AZURE_ARM_ENDPOINT IDENTITY_ENDPOINT IDENTITY_HEADER);
 my $all_output = '';
 
 # Run the driver; returns {rc, records => [...], errors => [...], report}.
@@ -155,6 +160,23 @@ sub stats {
 }
 
 sub sorted { return [ sort @_ ] }
+
+# The calls a fake answered after the first $mark.
+sub calls_since {
+	my ($base, $mark) = @_;
+	my @calls = @{stats($base)->{calls}};
+	return [ @calls[$mark .. $#calls] ];
+}
+
+# "project resource" or "subscription type" => the page offsets answered.
+sub pages_seen {
+	my ($calls, $account) = @_;
+	my %seen;
+	for my $c (grep { $_->{status} == 200 } @$calls) {
+		$seen{"$c->{$account} $c->{resource}"}{$c->{offset}} = 1;
+	}
+	return { map { $_ => [ sort { $a <=> $b } keys %{$seen{$_}} ] } keys %seen };
+}
 
 sub kinds {
 	my ($r, $kind, $field) = @_;
@@ -480,9 +502,116 @@ is($r->{rc}, 1, 'azure: a wrong client secret ends discovery');
 like($r->{report}{error} // '', qr/HTTP 401: invalid_client: AADSTS7000215/,
     'azure: ... reported clearly');
 
+# --- Azure: managed identity of App Service and Container Apps -----------
+
+my %mi_env = (IDENTITY_ENDPOINT => "$azure/msi/token",
+    IDENTITY_HEADER => $IDENTITY_HEADER, CLOUDPAM_AZURE_ARM_ENDPOINT => $azure);
+my $asked = stats($azure)->{tokenCalls};
+$r = run(\%mi_env, '-n', 'azure', 'subid');
+is($r->{rc}, 0, 'azure: IDENTITY_ENDPOINT and IDENTITY_HEADER alone give a token');
+is(scalar @{$r->{records}{network} // []}, $az->{count}{subid}{virtualNetworks},
+    'azure: ... and discovery with it (expires_on, not expires_in)');
+$st = stats($azure);
+is($st->{tokenCalls}{identity}, $asked->{identity} + 1,
+    'azure: ... asked the identity endpoint once');
+$r = run({ %mi_env, CLOUDPAM_AZURE_IMDS_ENDPOINT => $azure }, '-n', 'azure', 'subid');
+is_deeply([ @{stats($azure)->{tokenCalls}}{qw(identity imds)} ],
+    [ $asked->{identity} + 2, $asked->{imds} ],
+    'azure: the identity endpoint is asked before IMDS');
+
+$before = @{stats($azure)->{calls}};
+$r = run({ %mi_env, IDENTITY_HEADER => $WRONG_HEADER }, '-n', 'azure', 'subid');
+is($r->{rc}, 1, 'azure: a wrong IDENTITY_HEADER ends discovery');
+like($r->{report}{error} // '',
+    qr/managed identity endpoint .*IDENTITY_ENDPOINT.*HTTP 401: .*X-IDENTITY-HEADER/,
+    'azure: ... reported clearly (the endpoint, HTTP 401, the header)');
+is($r->{report}{error_code}, 'credentials_refused', 'azure: ... with a stable code');
+is(scalar @{stats($azure)->{calls}}, $before, 'azure: ... and ARM is not asked');
+
+# A sovereign cloud's Resource Manager wants tokens for itself; every
+# other run here asks for the public one, which is all the fake accepts.
+# So no run below reaches ARM (nor the network): each ends at the token,
+# and the fake names the resource or scope it was asked for.
+my @sovereign = (
+	[ 'IDENTITY_ENDPOINT', \%mi_env, 'https://management.usgovcloudapi.net',
+	    'https://management.usgovcloudapi.net/' ],
+	[ 'IMDS', { CLOUDPAM_AZURE_IMDS_ENDPOINT => $azure },
+	    'https://Management.ChinaCloudAPI.cn/', 'https://management.chinacloudapi.cn/' ],
+	[ 'a client secret', \%az_env, 'https://management.usgovcloudapi.net:443/',
+	    'https://management.usgovcloudapi.net/.default' ],
+);
+for my $case (@sovereign) {
+	my ($how, $env, $arm, $want) = @$case;
+	$before = @{stats($azure)->{calls}};
+	$r = run({ %$env, CLOUDPAM_AZURE_ARM_ENDPOINT => $arm }, '-n', 'azure', 'subid');
+	is(stats($azure)->{resources}[-1], $want, "azure: ARM at $arm ($how) asks for $want");
+	ok($r->{rc} == 1 && @{stats($azure)->{calls}} == $before,
+	    '... refused by the fake, so ARM is not called');
+}
+
+# --- a token renewed between two pages -----------------------------------
+#
+# The client renews a token that expires within 300 seconds (TOKEN_MARGIN
+# in app/cloud/cloud_common.c).  Fakes whose tokens live 60 seconds make it
+# renew before every page, as a discovery longer than a token's life does
+# now and then.  The renewal used to build its URL where the page loop kept
+# the next page's, so the page went to the token endpoint instead.
+
+my $gcp_short = start_fake('t/cloud/fake-gcp.mjs', %common,
+    FAKE_GCP_PUBLIC_KEY => "$tmp/sa.pub", FAKE_GCP_CLIENT_EMAIL => $EMAIL,
+    FAKE_TOKEN_EXPIRES_IN => 60);
+my $az_short = start_fake('t/cloud/fake-azure.mjs', %common,
+    FAKE_AZURE_TENANT_ID => $AZ{tenant}, FAKE_AZURE_CLIENT_ID => $AZ{client},
+    FAKE_AZURE_CLIENT_SECRET => $SECRET,
+    FAKE_AZURE_IDENTITY_HEADER => $IDENTITY_HEADER,
+    FAKE_TOKEN_EXPIRES_IN => 60);
+
+$want = gcp_expect('project_name');
+my %want_pages = map { ("project_name $_" => [ 0 .. $want->{pages_of}{project_name}{$_} - 1 ]) }
+    keys %{$want->{pages_of}{project_name}};
+$r = run({ GCE_METADATA_HOST => substr($gcp_short, 7),
+    CLOUDPAM_GCP_COMPUTE_ENDPOINT => "$gcp_short/compute/v1" }, 'gcp', 'project_name');
+is_deeply([ $r->{rc}, $r->{report}{failures} ], [ 0, [] ],
+    'renewal: gcp metadata run returns 0 with no failure');
+is_deeply(pages_seen(calls_since($gcp_short, 0), 'project'), \%want_pages,
+    "renewal: gcp follows every page ($want->{pages})");
+is_deeply(kinds($r, 'subnet', 'external_id'), $want->{subnet},
+    'renewal: gcp finds every subnetwork');
+is(stats($gcp_short)->{tokenCalls}, $want->{pages} + 1,
+    'renewal: gcp renewed its token before every page');
+
+my %az_pages;
+for my $sub (@subs) {
+	for my $type (sort keys %az_files) {
+		my $n = $az->{count}{$sub}{$type} // 0;
+		$az_pages{"$sub $type"} = [ $n > 1 ? (-1 .. $n - 1) : (0) ];
+	}
+}
+my $npages = 0;
+$npages += @$_ for values %az_pages;
+my @renewals = (
+	[ 'a client secret', { %az_env, AZURE_AUTHORITY_HOST => $az_short }, 'platform' ],
+	[ 'IMDS', { CLOUDPAM_AZURE_IMDS_ENDPOINT => $az_short }, 'imds' ],
+	[ 'IDENTITY_ENDPOINT', { IDENTITY_ENDPOINT => "$az_short/msi/token",
+	    IDENTITY_HEADER => $IDENTITY_HEADER }, 'identity' ],
+);
+for my $case (@renewals) {
+	my ($how, $env, $route) = @$case;
+	my $mark = @{stats($az_short)->{calls}};
+	my $tokens = stats($az_short)->{tokenCalls}{$route};
+	$r = run({ %$env, CLOUDPAM_AZURE_ARM_ENDPOINT => $az_short }, 'azure', @subs);
+	is_deeply([ $r->{rc}, $r->{report}{failures} ], [ 0, [] ],
+	    "renewal: azure ($how) run returns 0 with no failure");
+	is_deeply(pages_seen(calls_since($az_short, $mark), 'subscription'), \%az_pages,
+	    "renewal: azure ($how) follows every page ($npages)");
+	is(stats($az_short)->{tokenCalls}{$route} - $tokens, $npages + 1,
+	    "renewal: azure ($how) renewed its token before every page");
+}
+
 # --- nothing secret was printed -----------------------------------------
 
-my @secrets = (@{stats($gcp)->{tokens}}, @{stats($azure)->{tokens}}, $SECRET);
+my @secrets = (map({ @{stats($_)->{tokens}} } $gcp, $azure, $gcp_short, $az_short),
+    $SECRET, $IDENTITY_HEADER, $WRONG_HEADER);
 cmp_ok(scalar @secrets, '>=', 6, 'tokens were issued: ' . scalar @secrets);
 my @leaked = grep { index($all_output, $_) >= 0 } @secrets;
 is_deeply(\@leaked, [], 'no token or client secret in any output');
