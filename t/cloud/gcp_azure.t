@@ -138,7 +138,12 @@ sub run {
 	my ($env, @args) = @_;
 	local %ENV = %ENV;
 	delete @ENV{@CLOUD_ENV};
+	# Never reach the real metadata services (link-local, not ours):
+	# unless a run names a fake, they point at a closed loopback port.
+	@ENV{qw(GCE_METADATA_HOST CLOUDPAM_AZURE_IMDS_ENDPOINT)} =
+	    ('127.0.0.1:9', 'http://127.0.0.1:9');
 	@ENV{keys %$env} = values %$env;
+	delete $ENV{$_} for grep { !defined $ENV{$_} } keys %ENV;
 	system("$DRIVER @args >$tmp/out 2>$tmp/err");
 	my %r = (rc => $? >> 8, stdout => slurp("$tmp/out"),
 	    stderr => slurp("$tmp/err"));
@@ -494,6 +499,7 @@ is($r->{rc}, 0, 'azure: managed identity token from IMDS');
 is(scalar @{$r->{records}{network} // []}, $az->{count}{subid}{virtualNetworks},
     'azure: ... and discovery with it');
 $r = run({ AZURE_POD_IDENTITY_AUTHORITY_HOST => $azure,
+    CLOUDPAM_AZURE_IMDS_ENDPOINT => undef,
     CLOUDPAM_AZURE_ARM_ENDPOINT => $azure }, '-n', 'azure', 'subid');
 is($r->{rc}, 0, 'azure: AZURE_POD_IDENTITY_AUTHORITY_HOST reaches IMDS too');
 
