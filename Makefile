@@ -147,7 +147,10 @@ lint:
 format:
 	clang-format -i $$(find app t/unit t/fuzz -name '*.[ch]')
 
-test: deps test-build
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
+test: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) test-build
 	@sh t/tools/test.sh
 
 bench: deps all $(BENCH_BIN)

@@ -45,7 +45,7 @@ migrate_status(struct store *st)
 int
 migrate_main(const struct config *cfg, int argc, char **argv)
 {
-	struct store_options opt = { 5000, 0 };
+	struct store_options opt = { 5000, 0, 0 };
 	struct err err = ERR_INIT;
 	struct store *st;
 	int applied, rc;

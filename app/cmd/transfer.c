@@ -207,7 +207,7 @@ file_read(const char *path, struct buf *b)
 static struct store *
 store_connect(const struct config *cfg, const char *command)
 {
-	struct store_options opt = { 0, 0 };
+	struct store_options opt = { 0, 0, 0 };
 	struct err err = ERR_INIT;
 	struct store *st;
 

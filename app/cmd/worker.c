@@ -87,6 +87,8 @@ app_init(struct app *app, const struct config *cfg)
 	app->started_at = time(NULL);
 	opt.busy_timeout_ms = (int)config_int(cfg, CONFIG_BUSY_TIMEOUT);
 	opt.readonly = 0;
+	/* Under our supervisor, it checkpoints; requests never do. */
+	opt.external_checkpoints = worker_supervised;
 	app->store =
 	    store_open(config_str(cfg, CONFIG_DATABASE_URL), &opt, &err);
 	if (app->store == NULL) {

@@ -158,6 +158,9 @@ configure(struct store *st, struct err *err)
 	if (exec_sql(st, "PRAGMA journal_mode = WAL", err) == -1 ||
 	    exec_sql(st, "PRAGMA synchronous = NORMAL", err) == -1)
 		return -1;
+	if (st->opt.external_checkpoints &&
+	    exec_sql(st, "PRAGMA wal_autocheckpoint = 0", err) == -1)
+		return -1;
 	return 0;
 }
 
@@ -208,6 +211,18 @@ store_free(struct store *st)
 	sqlite3_close(st->db);
 	free(st->path);
 	free(st);
+}
+
+int
+store_checkpoint(struct store *st, struct err *err)
+{
+	int rc = sqlite3_wal_checkpoint_v2(
+	    st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+
+	/* Busy only means a writer holds the lock now: try again later. */
+	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
+		return sqlite_fail(st, err, "checkpoint");
+	return 0;
 }
 
 const char *

@@ -24,6 +24,11 @@ struct store;
 struct store_options {
 	int busy_timeout_ms; /* how long to wait for a lock */
 	int readonly;        /* open for reading only */
+	/*
+	 * Leave checkpoints to store_checkpoint() called by someone else
+	 * (the supervisor), so no request pays for one.
+	 */
+	int external_checkpoints;
 };
 
 /*
@@ -36,6 +41,13 @@ struct store *store_open(
 
 /* Close the connection and finalise its statements.  Accepts NULL. */
 void store_free(struct store *st);
+
+/*
+ * Move what the write-ahead log holds into the database, without waiting
+ * for readers (SQLite's PASSIVE checkpoint).  A no-op for backends that
+ * need none.  -1 with err on failure.
+ */
+int store_checkpoint(struct store *st, struct err *err);
 
 /* The backend's name: "sqlite". */
 const char *store_backend(const struct store *st);

@@ -240,7 +240,7 @@ main(void)
 {
 	char path[] = "/tmp/cloudpam-unit-XXXXXX";
 	char url[64];
-	struct store_options opt = { 5000, 0 };
+	struct store_options opt = { 5000, 0, 0 };
 	struct err err = ERR_INIT;
 	int applied, fd;
 
