@@ -102,6 +102,43 @@ sqlite_col_text(sqlite3_stmt *s, int i, struct arena *arena)
 }
 
 int
+sqlite_rows(struct store *st, sqlite3_stmt *s, int64_t limit,
+    struct arena *arena, size_t size, sqlite_row_fn fn, void **out, size_t *n,
+    const char *what, struct err *err)
+{
+	size_t cap = limit > 0 && limit < 64 ? (size_t)limit : 64;
+	char *v, *grown;
+	int rc = SQLITE_DONE;
+
+	*n = 0;
+	v = arena_calloc(arena, cap, size);
+	while (v != NULL && (limit < 0 || (int64_t)*n < limit) &&
+	       (rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (*n == cap) {
+			grown = arena_calloc(arena, 2 * cap, size);
+			if (grown != NULL)
+				memcpy(grown, v, cap * size);
+			v = grown;
+			cap *= 2;
+			if (v == NULL)
+				break;
+		}
+		if (fn(s, arena, v + *n * size) == -1) {
+			v = NULL;
+			break;
+		}
+		(*n)++;
+	}
+	sqlite3_reset(s);
+	if (v == NULL)
+		return err_set(err, 500, "internal", "out of memory");
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlite_fail(st, err, what);
+	*out = v;
+	return 0;
+}
+
+int
 sqlite_exec_stmt(
     struct store *st, sqlite3_stmt *s, const char *what, struct err *err)
 {

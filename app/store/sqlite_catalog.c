@@ -48,8 +48,10 @@ insert_fail(struct store *st, struct err *err, const char *what)
 /* --- VRFs --- */
 
 static int
-vrf_row(sqlite3_stmt *s, struct arena *arena, struct store_vrf *v)
+vrf_row(sqlite3_stmt *s, struct arena *arena, void *row)
 {
+	struct store_vrf *v = row;
+
 	v->id = sqlite3_column_int64(s, 0);
 	v->name = sqlite_col_text(s, 1, arena);
 	v->rd = sqlite_col_text(s, 2, arena);
@@ -181,34 +183,26 @@ store_vrf_list(struct store *st, struct arena *arena, struct store_page *page,
     struct store_vrf **out, size_t *n, struct err *err)
 {
 	sqlite3_stmt *s;
-	size_t cap = (size_t)page->limit;
-	int rc;
 
 	*n = 0;
 	if ((s = sqlite_stmt(st, STMT_VRF_COUNT, err)) == NULL ||
 	    count_of(st, s, &page->total, err) == -1)
 		return -1;
-	*out = arena_calloc(arena, cap ? cap : 1, sizeof(**out));
 	if ((s = sqlite_stmt(st, STMT_VRF_LIST, err)) == NULL)
 		return -1;
-	if (*out == NULL)
-		return err_set(err, 500, "internal", "out of memory");
 	sqlite3_bind_int64(s, 1, page->limit);
 	sqlite3_bind_int64(s, 2, page->offset);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap)
-		if (vrf_row(s, arena, &(*out)[(*n)++]) == -1)
-			break;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sqlite_fail(st, err, "vrf list");
-	return 0;
+	return sqlite_rows(st, s, page->limit, arena, sizeof(**out), vrf_row,
+	    (void **)out, n, "vrf list", err);
 }
 
 /* --- accounts --- */
 
 static int
-account_row(sqlite3_stmt *s, struct arena *arena, struct store_account *a)
+account_row(sqlite3_stmt *s, struct arena *arena, void *row)
 {
+	struct store_account *a = row;
+
 	const char **texts[] = { &a->provider, &a->external_key, &a->name,
 		&a->platform, &a->tier, &a->environment, &a->regions, &a->tags,
 		&a->description, &a->created_at, &a->updated_at };
@@ -365,9 +359,7 @@ store_account_list(struct store *st, struct arena *arena,
     struct store_account **out, size_t *n, struct err *err)
 {
 	const char *like = sqlite_like_pattern(arena, f->q);
-	size_t cap = (size_t)page->limit;
 	sqlite3_stmt *s;
-	int rc;
 
 	*n = 0;
 	if ((s = sqlite_stmt(st, STMT_ACCOUNT_COUNT, err)) == NULL)
@@ -376,22 +368,14 @@ store_account_list(struct store *st, struct arena *arena,
 	sqlite_bind_text(s, 2, like);
 	if (count_of(st, s, &page->total, err) == -1)
 		return -1;
-	*out = arena_calloc(arena, cap ? cap : 1, sizeof(**out));
 	if ((s = sqlite_stmt(st, STMT_ACCOUNT_LIST, err)) == NULL)
 		return -1;
-	if (*out == NULL)
-		return err_set(err, 500, "internal", "out of memory");
 	sqlite_bind_text(s, 1, f->provider);
 	sqlite_bind_text(s, 2, like);
 	sqlite3_bind_int64(s, 3, page->limit);
 	sqlite3_bind_int64(s, 4, page->offset);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap)
-		if (account_row(s, arena, &(*out)[(*n)++]) == -1)
-			break;
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sqlite_fail(st, err, "account list");
-	return 0;
+	return sqlite_rows(st, s, page->limit, arena, sizeof(**out),
+	    account_row, (void **)out, n, "account list", err);
 }
 
 /* --- idempotency --- */
@@ -441,42 +425,29 @@ store_idempotency_put(struct store *st, const char *scope, const char *key,
 /* --- special-purpose ranges --- */
 
 static int
+special_row(sqlite3_stmt *s, struct arena *arena, void *row)
+{
+	struct store_special *r = row;
+
+	r->id = sqlite3_column_int64(s, 0);
+	r->cidr = sqlite_col_text(s, 1, arena);
+	r->name = sqlite_col_text(s, 2, arena);
+	r->reference = sqlite_col_text(s, 3, arena);
+	r->registry = sqlite_col_text(s, 4, arena);
+	r->category = sqlite_col_text(s, 5, arena);
+	r->always_allowed = sqlite3_column_int(s, 6);
+	r->allowed = sqlite3_column_int(s, 7);
+	return r->cidr && r->name && r->reference && r->registry && r->category
+	           ? 0
+	           : -1;
+}
+
+static int
 special_rows(struct store *st, sqlite3_stmt *s, struct arena *arena,
     struct store_special **out, size_t *n, struct err *err)
 {
-	size_t cap = 16;
-	struct store_special *v, *grown;
-	int rc;
-
-	*n = 0;
-	v = arena_calloc(arena, cap, sizeof(*v));
-	while (v != NULL && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			grown = arena_calloc(arena, cap * 2, sizeof(*v));
-			if (grown != NULL)
-				memcpy(grown, v, cap * sizeof(*v));
-			v = grown;
-			cap *= 2;
-			if (v == NULL)
-				break;
-		}
-		v[*n].id = sqlite3_column_int64(s, 0);
-		v[*n].cidr = sqlite_col_text(s, 1, arena);
-		v[*n].name = sqlite_col_text(s, 2, arena);
-		v[*n].reference = sqlite_col_text(s, 3, arena);
-		v[*n].registry = sqlite_col_text(s, 4, arena);
-		v[*n].category = sqlite_col_text(s, 5, arena);
-		v[*n].always_allowed = sqlite3_column_int(s, 6);
-		v[*n].allowed = sqlite3_column_int(s, 7);
-		(*n)++;
-	}
-	sqlite3_reset(s);
-	if (v == NULL)
-		return err_set(err, 500, "internal", "out of memory");
-	if (rc != SQLITE_DONE)
-		return sqlite_fail(st, err, "special ranges");
-	*out = v;
-	return 0;
+	return sqlite_rows(st, s, -1, arena, sizeof(**out), special_row,
+	    (void **)out, n, "special ranges", err);
 }
 
 int

@@ -103,6 +103,19 @@ const char *sqlite_col_text(sqlite3_stmt *s, int i, struct arena *arena);
 int sqlite_exec_stmt(
     struct store *st, sqlite3_stmt *s, const char *what, struct err *err);
 
+/* Read the current row of s into row (size bytes); -1 out of memory. */
+typedef int (*sqlite_row_fn)(sqlite3_stmt *s, struct arena *arena, void *row);
+
+/*
+ * Step s to the end (or limit rows; limit < 0: no limit), reading each
+ * row with fn into an array of size-byte rows in arena memory; the
+ * statement is reset.  -1 with err when memory runs out or a step fails
+ * (what names the statement in the log).
+ */
+int sqlite_rows(struct store *st, sqlite3_stmt *s, int64_t limit,
+    struct arena *arena, size_t size, sqlite_row_fn fn, void **out, size_t *n,
+    const char *what, struct err *err);
+
 /* "%q%" for LIKE with its wildcards escaped (ESCAPE '\\'), in arena
  * memory; NULL when q is NULL or empty. */
 const char *sqlite_like_pattern(struct arena *arena, const char *q);

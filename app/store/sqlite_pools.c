@@ -7,8 +7,10 @@
 
 /* Read the POOL_SELECT columns of the current row. */
 static int
-pool_row(sqlite3_stmt *s, struct arena *arena, struct store_pool *p)
+pool_row(sqlite3_stmt *s, struct arena *arena, void *row)
 {
+	struct store_pool *p = row;
+
 	p->id = sqlite3_column_int64(s, 0);
 	p->name = sqlite_col_text(s, 1, arena);
 	p->cidr = sqlite_col_text(s, 2, arena);
@@ -47,36 +49,8 @@ static int
 pool_rows(struct store *st, sqlite3_stmt *s, int64_t limit, struct arena *arena,
     struct store_pool **out, size_t *n, struct err *err)
 {
-	size_t cap = limit >= 0 && limit < 64 ? (size_t)limit + 1 : 64;
-	struct store_pool *v, *grown;
-	int rc = SQLITE_DONE;
-
-	*n = 0;
-	v = arena_calloc(arena, cap, sizeof(*v));
-	while (v != NULL && (limit < 0 || (int64_t)*n < limit) &&
-	       (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			grown = arena_alloc(arena, 2 * cap * sizeof(*v));
-			if (grown != NULL)
-				memcpy(grown, v, cap * sizeof(*v));
-			v = grown;
-			cap *= 2;
-			if (v == NULL)
-				break;
-		}
-		if (pool_row(s, arena, &v[*n]) == -1) {
-			v = NULL;
-			break;
-		}
-		(*n)++;
-	}
-	sqlite3_reset(s);
-	if (v == NULL)
-		return err_set(err, 500, "internal", "out of memory");
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sqlite_fail(st, err, "pool rows");
-	*out = v;
-	return 0;
+	return sqlite_rows(st, s, limit, arena, sizeof(**out), pool_row,
+	    (void **)out, n, "pool rows", err);
 }
 
 int
@@ -449,42 +423,22 @@ store_free_delete(
 }
 
 static int
+free_row(sqlite3_stmt *s, struct arena *arena, void *row)
+{
+	struct store_free_block *b = row;
+
+	b->first_key = sqlite_col_text(s, 0, arena);
+	b->prefix_len = sqlite3_column_int(s, 1);
+	b->cidr = sqlite_col_text(s, 2, arena);
+	return b->first_key != NULL && b->cidr != NULL ? 0 : -1;
+}
+
+static int
 free_rows(struct store *st, sqlite3_stmt *s, int64_t limit, struct arena *arena,
     struct store_free_block **out, size_t *n, struct err *err)
 {
-	size_t cap = limit > 0 && limit < 256 ? (size_t)limit : 256;
-	struct store_free_block *v, *grown;
-	int rc = SQLITE_DONE;
-
-	*n = 0;
-	v = arena_calloc(arena, cap, sizeof(*v));
-	while (v != NULL && (limit < 0 || (int64_t)*n < limit) &&
-	       (rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (*n == cap) {
-			grown = arena_alloc(arena, 2 * cap * sizeof(*v));
-			if (grown != NULL)
-				memcpy(grown, v, cap * sizeof(*v));
-			v = grown;
-			cap *= 2;
-			if (v == NULL)
-				break;
-		}
-		v[*n].first_key = sqlite_col_text(s, 0, arena);
-		v[*n].prefix_len = sqlite3_column_int(s, 1);
-		v[*n].cidr = sqlite_col_text(s, 2, arena);
-		if (v[*n].first_key == NULL || v[*n].cidr == NULL) {
-			v = NULL;
-			break;
-		}
-		(*n)++;
-	}
-	sqlite3_reset(s);
-	if (v == NULL)
-		return err_set(err, 500, "internal", "out of memory");
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sqlite_fail(st, err, "free blocks");
-	*out = v;
-	return 0;
+	return sqlite_rows(st, s, limit, arena, sizeof(**out), free_row,
+	    (void **)out, n, "free blocks", err);
 }
 
 static int
