@@ -183,12 +183,19 @@ store_pool_list(struct store *st, struct arena *arena,
     struct store_pool **out, size_t *n, struct err *err)
 {
 	const char *like = sqlite_like_pattern(arena, f->q);
-	int children = f->parent_id > 0;
+	enum stmt list = STMT_POOL_LIST, count = STMT_POOL_COUNT;
 	sqlite3_stmt *s;
 	int rc;
 
-	s = sqlite_stmt(
-	    st, children ? STMT_POOL_COUNT_CHILDREN : STMT_POOL_COUNT, err);
+	/* Children and top-level pools have index-served statements. */
+	if (f->parent_id > 0) {
+		list = STMT_POOL_LIST_CHILDREN;
+		count = STMT_POOL_COUNT_CHILDREN;
+	} else if (f->parent_id == -1) {
+		list = STMT_POOL_LIST_TOP;
+		count = STMT_POOL_COUNT_TOP;
+	}
+	s = sqlite_stmt(st, count, err);
 	if (s == NULL)
 		return -1;
 	filter_bind(s, f, like);
@@ -197,8 +204,7 @@ store_pool_list(struct store *st, struct arena *arena,
 	sqlite3_reset(s);
 	if (rc != SQLITE_ROW)
 		return sqlite_fail(st, err, "pool count");
-	s = sqlite_stmt(
-	    st, children ? STMT_POOL_LIST_CHILDREN : STMT_POOL_LIST, err);
+	s = sqlite_stmt(st, list, err);
 	if (s == NULL)
 		return -1;
 	filter_bind(s, f, like);

@@ -137,6 +137,13 @@ const char *const sqlite_stmt_sql[STMT__MAX] = {
 	            "ORDER BY p.family, p.first_key LIMIT ?12 OFFSET ?13",
 	/* STMT_POOL_COUNT_CHILDREN */
 	"SELECT count(*) FROM pools p WHERE p.parent_id = ?2 AND " POOL_FILTER,
+	/* STMT_POOL_LIST_TOP: top-level pools through the parent index. */
+	POOL_SELECT "WHERE p.parent_id IS NULL AND " POOL_FILTER
+	            "ORDER BY p.vrf_id, p.family, p.first_key, p.prefix_len "
+	            "LIMIT ?12 OFFSET ?13",
+	/* STMT_POOL_COUNT_TOP */
+	"SELECT count(*) FROM pools p WHERE p.parent_id IS NULL "
+	"AND " POOL_FILTER,
 	/* STMT_POOL_SIBLING */
 	POOL_SELECT "WHERE p.vrf_id = ?1 AND coalesce(p.parent_id, 0) = ?2 "
 	            "AND p.family = ?3 AND p.first_key <= ?5 "

@@ -19,8 +19,8 @@
 #include "web/query.h"
 
 #define TREE_DEPTH 3
-#define TREE_BUDGET 2000
-#define TREE_LEVEL_MAX 500
+#define TREE_BUDGET 400
+#define TREE_LEVEL_MAX 100
 
 static int
 tree_children(struct web_req *req, const struct store_pool_filter *base,
