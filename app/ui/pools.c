@@ -184,6 +184,9 @@ ui_pool_new(struct web_req *req, struct web_resp *resp)
 	if (parent != NULL && web_parse_int(parent, 1, INT64_MAX, &id) == 0)
 		json_object_object_add(
 		    values, "parent_id", json_object_new_string(parent));
+	else /* a top-level pool is most often a supernet */
+		json_object_object_add(
+		    values, "type", json_object_new_string("supernet"));
 	return ui_pool_form_render(req, resp, 200, 0, values, NULL);
 }
 
