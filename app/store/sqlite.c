@@ -139,6 +139,23 @@ sqlite_rows(struct store *st, sqlite3_stmt *s, int64_t limit,
 }
 
 int
+sqlite_row_one(struct store *st, sqlite3_stmt *s, struct arena *arena,
+    sqlite_row_fn fn, void *row, int *found, const char *what, struct err *err)
+{
+	int rc = sqlite3_step(s), bad = 0;
+
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		bad = fn(s, arena, row) == -1;
+	sqlite3_reset(s);
+	if (bad)
+		return err_set(err, 500, "internal", "out of memory");
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return sqlite_fail(st, err, what);
+	return 0;
+}
+
+int
 sqlite_exec_stmt(
     struct store *st, sqlite3_stmt *s, const char *what, struct err *err)
 {

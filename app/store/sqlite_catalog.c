@@ -89,20 +89,7 @@ static int
 vrf_one(struct store *st, sqlite3_stmt *s, struct arena *arena,
     struct store_vrf *out, int *found, struct err *err)
 {
-	int rc = sqlite3_step(s);
-
-	*found = 0;
-	if (rc == SQLITE_ROW) {
-		*found = 1;
-		if (vrf_row(s, arena, out) == -1) {
-			sqlite3_reset(s);
-			return err_set(err, 500, "internal", "out of memory");
-		}
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sqlite_fail(st, err, "vrf");
-	return 0;
+	return sqlite_row_one(st, s, arena, vrf_row, out, found, "vrf", err);
 }
 
 int
@@ -253,17 +240,8 @@ static int
 account_one(struct store *st, sqlite3_stmt *s, struct arena *arena,
     struct store_account *out, int *found, struct err *err)
 {
-	int rc = sqlite3_step(s);
-
-	*found = rc == SQLITE_ROW;
-	if (*found && account_row(s, arena, out) == -1) {
-		sqlite3_reset(s);
-		return err_set(err, 500, "internal", "out of memory");
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return sqlite_fail(st, err, "account");
-	return 0;
+	return sqlite_row_one(
+	    st, s, arena, account_row, out, found, "account", err);
 }
 
 int

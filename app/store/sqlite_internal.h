@@ -118,6 +118,14 @@ int sqlite_rows(struct store *st, sqlite3_stmt *s, int64_t limit,
     struct arena *arena, size_t size, sqlite_row_fn fn, void **out, size_t *n,
     const char *what, struct err *err);
 
+/*
+ * Step s once: read the row, if there is one, with fn into row; *found
+ * says whether there was.  The statement is reset.  -1 with err when a
+ * step fails or memory runs out.
+ */
+int sqlite_row_one(struct store *st, sqlite3_stmt *s, struct arena *arena,
+    sqlite_row_fn fn, void *row, int *found, const char *what, struct err *err);
+
 /* "%q%" for LIKE with its wildcards escaped (ESCAPE '\\'), in arena
  * memory; NULL when q is NULL or empty. */
 const char *sqlite_like_pattern(struct arena *arena, const char *q);

@@ -213,14 +213,30 @@ store_pool_list(struct store *st, struct arena *arena,
 	return pool_rows(st, s, page->limit, arena, out, n, err);
 }
 
+/*
+ * The pool a descending seek on first_key found (s, bound, LIMIT 1),
+ * kept only when it reaches first_key: pools of one parent never overlap,
+ * so the last one starting before a range's end is the only one that can
+ * reach into the range.
+ */
+static int
+pool_reaching(struct store *st, sqlite3_stmt *s, const char *first_key,
+    struct arena *arena, struct store_pool *out, int *found, struct err *err)
+{
+	if (sqlite_row_one(
+	        st, s, arena, pool_row, out, found, "pool seek", err) == -1)
+		return -1;
+	if (*found && strcmp(out->last_key, first_key) < 0)
+		*found = 0;
+	return 0;
+}
+
 int
 store_pool_overlapping_sibling(struct store *st, int64_t vrf_id,
     int64_t parent_id, int family, const char *first_key, const char *last_key,
     struct arena *arena, struct store_pool *out, int *found, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_POOL_SIBLING, err);
-	struct store_pool *rows;
-	size_t n;
 
 	*found = 0;
 	if (s == NULL)
@@ -229,15 +245,7 @@ store_pool_overlapping_sibling(struct store *st, int64_t vrf_id,
 	sqlite3_bind_int64(s, 2, parent_id);
 	sqlite3_bind_int(s, 3, family);
 	sqlite_bind_text(s, 5, last_key);
-	if (pool_rows(st, s, 1, arena, &rows, &n, err) == -1)
-		return -1;
-	/* Siblings never overlap, so the one starting last before our end
-	 * is the only one that can reach into us. */
-	if (n == 1 && strcmp(rows[0].last_key, first_key) >= 0) {
-		*out = rows[0];
-		*found = 1;
-	}
-	return 0;
+	return pool_reaching(st, s, first_key, arena, out, found, err);
 }
 
 int
@@ -299,8 +307,6 @@ store_pool_child_in(struct store *st, int64_t parent_id, int family,
     struct store_pool *out, int *found, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_POOL_CHILDREN_RANGE, err);
-	struct store_pool *rows;
-	size_t n;
 
 	*found = 0;
 	if (s == NULL)
@@ -308,13 +314,7 @@ store_pool_child_in(struct store *st, int64_t parent_id, int family,
 	sqlite3_bind_int64(s, 1, parent_id);
 	sqlite_bind_text(s, 3, last_key);
 	sqlite3_bind_int(s, 4, family);
-	if (pool_rows(st, s, 1, arena, &rows, &n, err) == -1)
-		return -1;
-	if (n == 1 && strcmp(rows[0].last_key, first_key) >= 0) {
-		*out = rows[0];
-		*found = 1;
-	}
-	return 0;
+	return pool_reaching(st, s, first_key, arena, out, found, err);
 }
 
 int
@@ -451,15 +451,8 @@ static int
 free_one(struct store *st, sqlite3_stmt *s, struct arena *arena,
     struct store_free_block *out, int *found, struct err *err)
 {
-	struct store_free_block *rows;
-	size_t n;
-
-	if (free_rows(st, s, 1, arena, &rows, &n, err) == -1)
-		return -1;
-	*found = n == 1;
-	if (n == 1)
-		*out = rows[0];
-	return 0;
+	return sqlite_row_one(
+	    st, s, arena, free_row, out, found, "free blocks", err);
 }
 
 int
