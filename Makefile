@@ -6,7 +6,7 @@
 
 CC      ?= cc
 CLANG   ?= clang
-PKGS    := json-c sqlite3 libcrypto expat libcurl
+PKGS    := json-c sqlite3 libcrypto expat libcurl libargon2
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 

@@ -176,7 +176,7 @@ api_accounts_list(struct web_req *req, struct web_resp *resp)
 		return web_fail(resp, &err);
 	items = json_object_new_array_ext((int)n);
 	for (i = 0; i < n; i++)
-		json_object_array_add(items, api_account_json(&rows[i]));
+		json_object_array_add(items, ipam_account_json(&rows[i]));
 	return web_json(resp, 200, api_list_json(items, page.total, &paging));
 }
 
@@ -202,7 +202,7 @@ api_accounts_create(struct web_req *req, struct web_resp *resp)
 		return web_fail(resp, &err);
 	web_header_setf(
 	    resp, "Location", "/api/v1/accounts/%lld", (long long)account.id);
-	return web_json(resp, 201, api_account_json(&account));
+	return web_json(resp, 201, ipam_account_json(&account));
 }
 
 int
@@ -215,7 +215,7 @@ api_accounts_get(struct web_req *req, struct web_resp *resp)
 	if (store_account_get(
 	        app->store, req->path_id, req->arena, &account, &err) == -1)
 		return web_fail(resp, &err);
-	return web_json(resp, 200, api_account_json(&account));
+	return web_json(resp, 200, ipam_account_json(&account));
 }
 
 int
@@ -238,7 +238,7 @@ api_accounts_update(struct web_req *req, struct web_resp *resp)
 	json_object_put(body);
 	if (rc == -1)
 		return web_fail(resp, &err);
-	return web_json(resp, 200, api_account_json(&account));
+	return web_json(resp, 200, ipam_account_json(&account));
 }
 
 int

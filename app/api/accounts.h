@@ -4,7 +4,7 @@
  * An account is a cloud account, project or subscription, or a data
  * centre: {"id", "provider", "external_key", "name", "platform", "tier",
  * "environment", "regions", "tags", "description", "pools_count",
- * "created_at", "updated_at"} (api_account_json).  Errors are the JSON
+ * "created_at", "updated_at"} (ipam_account_json).  Errors are the JSON
  * envelope of DESIGN.md.
  */
 #ifndef CLOUDPAM_API_ACCOUNTS_H

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "ipam/identity.h"
 #include "lib/config.h"
 #include "store/store.h"
 #include "web/router.h"
@@ -29,6 +30,8 @@ struct app {
 	char asset_css[APP_ASSET_URL_MAX]; /* fingerprinted URLs */
 	char asset_js[APP_ASSET_URL_MAX];
 	char asset_icon[APP_ASSET_URL_MAX];
+	struct ipam_auth_config auth; /* sessions, passwords, SSO */
+	char secret[SECRET_TOKEN_SIZE]; /* the instance secret (CSRF) */
 };
 
 #endif

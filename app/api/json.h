@@ -7,19 +7,12 @@
 
 #include <json-c/json.h>
 
+#include "ipam/objects.h"
 #include "ipam/pool.h"
 #include "lib/arena.h"
 #include "store/store.h"
 #include "web/query.h"
 #include "web/response.h"
-
-/* A pool with its utilization (exact decimal strings and a percent). */
-struct json_object *api_pool_json(const struct store_pool *p);
-struct json_object *api_vrf_json(const struct store_vrf *v);
-struct json_object *api_account_json(const struct store_account *a);
-
-/* {"used", "free", "total", "percent"} of a pool. */
-struct json_object *api_utilization_json(const struct store_pool *p);
 
 /* The list envelope: {"items", "total", "page", "page_size"}. */
 struct json_object *api_list_json(
@@ -40,9 +33,6 @@ int api_pool_list_respond(struct web_resp *resp, const struct store_pool *rows,
  */
 int api_tags_text(struct json_object *tags, struct arena *arena,
     const char **text, struct err *err);
-
-/* Parse stored tag text back to an object (an empty one if unreadable). */
-struct json_object *api_tags_json(const char *text);
 
 /* A JSON value that is null or a positive integer id; 400 otherwise. */
 int api_optional_id(

@@ -124,7 +124,7 @@ api_pools_create(struct web_req *req, struct web_resp *resp)
 		return web_fail(resp, &err);
 	web_header_setf(
 	    resp, "Location", "/api/v1/pools/%lld", (long long)pool.id);
-	return web_json(resp, 201, api_pool_json(&pool));
+	return web_json(resp, 201, ipam_pool_json(&pool));
 }
 
 int
@@ -137,7 +137,7 @@ api_pools_get(struct web_req *req, struct web_resp *resp)
 	if (ipam_pool_get(app->store, req->arena, req->path_id, &pool, &err) ==
 	    -1)
 		return web_fail(resp, &err);
-	return web_json(resp, 200, api_pool_json(&pool));
+	return web_json(resp, 200, ipam_pool_json(&pool));
 }
 
 int
@@ -157,7 +157,7 @@ api_pools_update(struct web_req *req, struct web_resp *resp)
 	json_object_put(body);
 	if (rc == -1)
 		return web_fail(resp, &err);
-	return web_json(resp, 200, api_pool_json(&pool));
+	return web_json(resp, 200, ipam_pool_json(&pool));
 }
 
 int
@@ -310,7 +310,7 @@ static const struct web_field allocate_fields[A__MAX] = {
 static char *
 render_pool(const struct store_pool *pool, struct arena *arena, void *ctx)
 {
-	struct json_object *o = api_pool_json(pool);
+	struct json_object *o = ipam_pool_json(pool);
 	char *text;
 
 	(void)ctx;
@@ -420,7 +420,7 @@ api_pools_allocate(struct web_req *req, struct web_resp *resp)
 	}
 	web_header_setf(
 	    resp, "Location", "/api/v1/pools/%lld", (long long)out.pool.id);
-	return web_json(resp, 201, api_pool_json(&out.pool));
+	return web_json(resp, 201, ipam_pool_json(&out.pool));
 }
 
 /* --- blocks, utilization, tree --- */
@@ -517,12 +517,12 @@ api_pools_utilization(struct web_req *req, struct web_resp *resp)
 	if (store_pool_list(
 	        app->store, req->arena, &f, &page, &rows, &n, &err) == -1)
 		return web_fail(resp, &err);
-	o = api_utilization_json(&pool);
+	o = ipam_utilization_json(&pool);
 	json_object_object_add(o, "id", json_object_new_int64(pool.id));
 	json_object_object_add(o, "cidr", json_object_new_string(pool.cidr));
 	children = json_object_new_array_ext((int)n);
 	for (i = 0; i < n; i++) {
-		c = api_utilization_json(&rows[i]);
+		c = ipam_utilization_json(&rows[i]);
 		json_object_object_add(
 		    c, "id", json_object_new_int64(rows[i].id));
 		json_object_object_add(
@@ -557,7 +557,7 @@ tree_level(struct web_req *req, int64_t vrf_id, int64_t parent, int depth,
 		return -1;
 	*budget -= (int64_t)n;
 	for (i = 0; i < n; i++) {
-		node = api_pool_json(&rows[i]);
+		node = ipam_pool_json(&rows[i]);
 		kids = json_object_new_array();
 		json_object_object_add(node, "children", kids);
 		json_object_array_add(into, node);

@@ -20,7 +20,7 @@ answer(struct web_resp *resp, const char *kind, const char *query,
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		json_object_array_add(items, api_pool_json(&rows[i]));
+		json_object_array_add(items, ipam_pool_json(&rows[i]));
 	o = api_list_json(items, total, paging);
 	json_object_object_add(o, "kind", json_object_new_string(kind));
 	json_object_object_add(o, "query", json_object_new_string(query));

@@ -4,6 +4,7 @@
 #include "api/settings.h"
 
 #include "api/app.h"
+#include "ipam/settings.h"
 #include "store/store.h"
 #include "web/fields.h"
 
@@ -49,8 +50,8 @@ api_settings_patch(struct web_req *req, struct web_resp *resp)
 		return web_fail(resp, &err);
 	rc = web_fields_json(body, fields, F__MAX, v, &err);
 	if (rc == 0 && v[F_INSTANCE_NAME].present)
-		rc = store_setting_set(
-		    app->store, "instance_name", v[F_INSTANCE_NAME].s, &err);
+		rc = ipam_setting_set(app->store, req->arena, "instance_name",
+		    v[F_INSTANCE_NAME].s, &err);
 	json_object_put(body);
 	if (rc == -1)
 		return web_fail(resp, &err);

@@ -70,7 +70,7 @@ api_vrfs_list(struct web_req *req, struct web_resp *resp)
 		return web_fail(resp, &err);
 	items = json_object_new_array_ext((int)n);
 	for (i = 0; i < n; i++)
-		json_object_array_add(items, api_vrf_json(&rows[i]));
+		json_object_array_add(items, ipam_vrf_json(&rows[i]));
 	return web_json(resp, 200, api_list_json(items, page.total, &paging));
 }
 
@@ -94,7 +94,7 @@ api_vrfs_create(struct web_req *req, struct web_resp *resp)
 		return web_fail(resp, &err);
 	web_header_setf(
 	    resp, "Location", "/api/v1/vrfs/%lld", (long long)vrf.id);
-	return web_json(resp, 201, api_vrf_json(&vrf));
+	return web_json(resp, 201, ipam_vrf_json(&vrf));
 }
 
 int
@@ -107,7 +107,7 @@ api_vrfs_get(struct web_req *req, struct web_resp *resp)
 	if (store_vrf_get(app->store, req->path_id, req->arena, &vrf, &err) ==
 	    -1)
 		return web_fail(resp, &err);
-	return web_json(resp, 200, api_vrf_json(&vrf));
+	return web_json(resp, 200, ipam_vrf_json(&vrf));
 }
 
 int
@@ -128,7 +128,7 @@ api_vrfs_update(struct web_req *req, struct web_resp *resp)
 	json_object_put(body);
 	if (rc == -1)
 		return web_fail(resp, &err);
-	return web_json(resp, 200, api_vrf_json(&vrf));
+	return web_json(resp, 200, ipam_vrf_json(&vrf));
 }
 
 int

@@ -2,7 +2,7 @@
  * vrfs.h: the VRFs API.
  *
  * A VRF is {"id", "name", "rd", "description", "pools_count",
- * "created_at", "updated_at"} (api_vrf_json).  Errors are the JSON
+ * "created_at", "updated_at"} (ipam_vrf_json).  Errors are the JSON
  * envelope of DESIGN.md.
  */
 #ifndef CLOUDPAM_API_VRFS_H

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "api/auth.h"
+#include "ipam/audit.h"
 #include "lib/log.h"
 #include "lib/metrics.h"
 #include "ui/errors.h"
@@ -129,6 +131,8 @@ route_and_run(struct app *app, struct web_req *req, struct web_resp *resp,
 		answer_error(req, resp, &err, api);
 		return;
 	}
+	if (auth_gate(req, resp, route) != 0)
+		return;
 	if (route->handler(req, resp) == -1) {
 		err_set(&err, 500, "internal", "handler failed");
 		answer_error(req, resp, &err, api);
@@ -184,5 +188,6 @@ dispatch_request(struct app *app, struct dispatch_state *ds, char *const *envp,
 	log_access(req.method_name, req.raw_path, resp.status,
 	    (double)elapsed / 1000.0, req.remote_addr);
 	log_set_request_id(NULL);
+	ipam_audit_set_actor(NULL);
 	arena_reset(ds->arena);
 }

@@ -13,6 +13,7 @@
 #include "cmd/routes.h"
 #include "cmd/serve.h"
 #include "cmd/transfer.h"
+#include "cmd/users.h"
 #include "lib/buf.h"
 #include "lib/config.h"
 #include "lib/log.h"
@@ -35,6 +36,16 @@ usage(FILE *out)
 	    "                    import rows, all or none (FILE - is stdin)\n"
 	    "  export pools|accounts [--format csv|json]\n"
 	    "                    write every row to stdout (JSON by default)\n"
+	    "  user add NAME --role admin|operator|viewer|auditor "
+	    "[--password-stdin]\n"
+	    "  user password NAME [--password-stdin]\n"
+	    "  user list         manage local users (a password is generated "
+	    "unless given)\n"
+	    "  token create --owner NAME --name TEXT --scope "
+	    "read|write|collector\n"
+	    "               [--accounts ID,...] [--expires-days N]\n"
+	    "  token list | token revoke ID\n"
+	    "                    API keys, shown once at creation\n"
 	    "  routes            list the routes: method, path, permission\n"
 	    "  version           print the version\n\n"
 	    "settings (flag or environment variable):\n%s",
@@ -121,6 +132,10 @@ main(int argc, char **argv)
 		rc = transfer_import_main(&cfg, argc - 2, argv + 2);
 	} else if (strcmp(argv[1], "export") == 0) {
 		rc = transfer_export_main(&cfg, argc - 2, argv + 2);
+	} else if (strcmp(argv[1], "user") == 0) {
+		rc = users_main(&cfg, argc - 2, argv + 2);
+	} else if (strcmp(argv[1], "token") == 0) {
+		rc = tokens_main(&cfg, argc - 2, argv + 2);
 	} else {
 		fprintf(stderr, "cloudpam: unknown command or argument: %s\n",
 		    argv[argc - 1]);

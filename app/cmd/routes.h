@@ -13,7 +13,7 @@
 
 #include "web/router.h"
 
-#define ROUTES_MAX 128
+#define ROUTES_MAX 192
 
 struct route_table {
 	const struct web_route *routes;
@@ -35,6 +35,8 @@ extern const struct route_table routes_pools;    /* routes_pools.c */
 extern const struct route_table routes_catalog;  /* routes_catalog.c */
 extern const struct route_table routes_transfer; /* routes_transfer.c */
 extern const struct route_table routes_pages;    /* routes_pages.c */
+extern const struct route_table routes_identity; /* routes_identity.c */
+extern const struct route_table routes_users;    /* routes_users.c */
 
 /* The joined table, filled by cloudpam_routes_init(). */
 extern struct web_route cloudpam_routes[ROUTES_MAX];

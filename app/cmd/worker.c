@@ -71,6 +71,8 @@ app_init(struct app *app, const struct config *cfg)
 	struct store_options opt;
 	struct err err = ERR_INIT;
 	const char *dir = config_str(cfg, CONFIG_STATIC_DIR);
+	struct arena *tmp;
+	char *secret;
 	size_t i;
 
 	memset(app, 0, sizeof(*app));
@@ -101,6 +103,16 @@ app_init(struct app *app, const struct config *cfg)
 		log_msg(LOG_LEVEL_ERROR, "worker: cannot load templates");
 		return -1;
 	}
+	if ((tmp = arena_new(4096)) == NULL)
+		return -1;
+	if (ipam_auth_config_load(cfg, &app->auth, &err) == -1 ||
+	    ipam_instance_secret(app->store, tmp, &secret, &err) == -1) {
+		log_msg(LOG_LEVEL_ERROR, "worker: %s", err.message);
+		arena_free(tmp);
+		return -1;
+	}
+	snprintf(app->secret, sizeof(app->secret), "%s", secret);
+	arena_free(tmp);
 	asset_url(app->asset_css, sizeof(app->asset_css), dir, "css/app.css");
 	asset_url(app->asset_js, sizeof(app->asset_js), dir, "js/app.js");
 	asset_url(

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ipam/audit.h"
 #include "ipam/ipam_internal.h"
+#include "ipam/objects.h"
 
 const char *const ipam_strategy_names[IPAM_STRATEGY__MAX] = {
 	"first_fit", /* IPAM_FIRST_FIT */
@@ -170,7 +172,9 @@ allocate_locked(struct store *st, struct arena *arena,
 			    err, "account_id", "account", in->account_id);
 	}
 	if (ipam_pool_insert_locked(st, arena, &pin, &out->block, &parent,
-	        parent.vrf_id, 1, &out->pool, err) == -1)
+	        parent.vrf_id, 1, &out->pool, err) == -1 ||
+	    ipam_audit(st, "pool.allocate", "pool", out->pool.id, NULL,
+	        ipam_pool_json(&out->pool), err) == -1)
 		return -1;
 	if (in->idempotency_key != NULL && in->render != NULL)
 		return store_idempotency_put(st, scope, in->idempotency_key,

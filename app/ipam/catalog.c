@@ -6,6 +6,8 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "ipam/audit.h"
+#include "ipam/objects.h"
 #include "ipam/pool.h"
 
 const char *const ipam_providers[] = { "aws", "gcp", "azure", "onprem", "other",
@@ -29,8 +31,8 @@ ipam_vrf_check(const struct store_vrf *in, struct err *err)
 	return 0;
 }
 
-int
-ipam_vrf_create(struct store *st, struct arena *arena,
+static int
+vrf_create_locked(struct store *st, struct arena *arena,
     const struct store_vrf *in, struct store_vrf *out, struct err *err)
 {
 	int64_t id;
@@ -46,8 +48,8 @@ ipam_vrf_create(struct store *st, struct arena *arena,
 	return store_vrf_get(st, id, arena, out, err);
 }
 
-int
-ipam_vrf_update(struct store *st, struct arena *arena,
+static int
+vrf_update_locked(struct store *st, struct arena *arena,
     const struct store_vrf *in, struct store_vrf *out, struct err *err)
 {
 	struct store_vrf old;
@@ -64,8 +66,8 @@ ipam_vrf_update(struct store *st, struct arena *arena,
 	return store_vrf_get(st, in->id, arena, out, err);
 }
 
-int
-ipam_vrf_delete(
+static int
+vrf_delete_locked(
     struct store *st, struct arena *arena, int64_t id, struct err *err)
 {
 	struct store_vrf v;
@@ -175,8 +177,8 @@ ipam_account_check(const struct store_account *in, struct err *err)
 	return 0;
 }
 
-int
-ipam_account_create(struct store *st, struct arena *arena,
+static int
+account_create_locked(struct store *st, struct arena *arena,
     const struct store_account *in, struct store_account *out, struct err *err)
 {
 	int64_t id;
@@ -192,8 +194,8 @@ ipam_account_create(struct store *st, struct arena *arena,
 	return store_account_get(st, id, arena, out, err);
 }
 
-int
-ipam_account_update(struct store *st, struct arena *arena,
+static int
+account_update_locked(struct store *st, struct arena *arena,
     const struct store_account *in, struct store_account *out, struct err *err)
 {
 	struct store_account old;
@@ -210,8 +212,8 @@ ipam_account_update(struct store *st, struct arena *arena,
 	return store_account_get(st, in->id, arena, out, err);
 }
 
-int
-ipam_account_delete(
+static int
+account_delete_locked(
     struct store *st, struct arena *arena, int64_t id, struct err *err)
 {
 	struct store_account a;
@@ -223,4 +225,125 @@ ipam_account_delete(
 		    "account %s is used by %lld pools", a.name,
 		    (long long)a.pools);
 	return store_account_delete(st, id, err);
+}
+
+/* Commit when rc is 0, else roll back; the result of the change. */
+static int
+finish(struct store *st, int rc, struct err *err)
+{
+	if (rc == -1 || store_commit(st, err) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ipam_vrf_create(struct store *st, struct arena *arena,
+    const struct store_vrf *in, struct store_vrf *out, struct err *err)
+{
+	int rc;
+
+	if (store_begin(st, 1, err) == -1)
+		return -1;
+	rc = vrf_create_locked(st, arena, in, out, err);
+	if (rc == 0)
+		rc = ipam_audit(st, "vrf.create", "vrf", out->id, NULL,
+		    ipam_vrf_json(out), err);
+	return finish(st, rc, err);
+}
+
+int
+ipam_vrf_update(struct store *st, struct arena *arena,
+    const struct store_vrf *in, struct store_vrf *out, struct err *err)
+{
+	struct store_vrf old;
+	int rc;
+
+	if (store_begin(st, 1, err) == -1)
+		return -1;
+	rc = store_vrf_get(st, in->id, arena, &old, err);
+	if (rc == 0)
+		rc = vrf_update_locked(st, arena, in, out, err);
+	if (rc == 0)
+		rc = ipam_audit(st, "vrf.update", "vrf", in->id,
+		    ipam_vrf_json(&old), ipam_vrf_json(out), err);
+	return finish(st, rc, err);
+}
+
+int
+ipam_vrf_delete(
+    struct store *st, struct arena *arena, int64_t id, struct err *err)
+{
+	struct store_vrf old;
+	int rc;
+
+	if (store_begin(st, 1, err) == -1)
+		return -1;
+	rc = store_vrf_get(st, id, arena, &old, err);
+	if (rc == 0)
+		rc = vrf_delete_locked(st, arena, id, err);
+	if (rc == 0)
+		rc = ipam_audit(st, "vrf.delete", "vrf", id, ipam_vrf_json(&old),
+		    NULL, err);
+	return finish(st, rc, err);
+}
+
+int
+ipam_account_create(struct store *st, struct arena *arena,
+    const struct store_account *in, struct store_account *out, struct err *err)
+{
+	int rc;
+
+	if (store_begin(st, 1, err) == -1)
+		return -1;
+	rc = ipam_account_create_in(st, arena, in, "account.create", out, err);
+	return finish(st, rc, err);
+}
+
+int
+ipam_account_create_in(struct store *st, struct arena *arena,
+    const struct store_account *in, const char *action,
+    struct store_account *out, struct err *err)
+{
+	if (account_create_locked(st, arena, in, out, err) == -1)
+		return -1;
+	return ipam_audit(
+	    st, action, "account", out->id, NULL, ipam_account_json(out), err);
+}
+
+int
+ipam_account_update(struct store *st, struct arena *arena,
+    const struct store_account *in, struct store_account *out, struct err *err)
+{
+	struct store_account old;
+	int rc;
+
+	if (store_begin(st, 1, err) == -1)
+		return -1;
+	rc = store_account_get(st, in->id, arena, &old, err);
+	if (rc == 0)
+		rc = account_update_locked(st, arena, in, out, err);
+	if (rc == 0)
+		rc = ipam_audit(st, "account.update", "account", in->id,
+		    ipam_account_json(&old), ipam_account_json(out), err);
+	return finish(st, rc, err);
+}
+
+int
+ipam_account_delete(
+    struct store *st, struct arena *arena, int64_t id, struct err *err)
+{
+	struct store_account old;
+	int rc;
+
+	if (store_begin(st, 1, err) == -1)
+		return -1;
+	rc = store_account_get(st, id, arena, &old, err);
+	if (rc == 0)
+		rc = account_delete_locked(st, arena, id, err);
+	if (rc == 0)
+		rc = ipam_audit(st, "account.delete", "account", id,
+		    ipam_account_json(&old), NULL, err);
+	return finish(st, rc, err);
 }

@@ -36,6 +36,10 @@ int ipam_vrf_delete(
 int ipam_account_check(const struct store_account *in, struct err *err);
 int ipam_account_create(struct store *st, struct arena *arena,
     const struct store_account *in, struct store_account *out, struct err *err);
+/* The same inside the caller's transaction, recorded as action. */
+int ipam_account_create_in(struct store *st, struct arena *arena,
+    const struct store_account *in, const char *action,
+    struct store_account *out, struct err *err);
 int ipam_account_update(struct store *st, struct arena *arena,
     const struct store_account *in, struct store_account *out, struct err *err);
 /* 409 when pools refer to it. */

@@ -5,11 +5,16 @@
  */
 #include "ipam/pool.h"
 
+#include "ipam/audit.h"
+#include "ipam/objects.h"
+
 #include <stdio.h>
 #include <string.h>
 
 #include "ip/ip_set.h"
+#include "ipam/audit.h"
 #include "ipam/ipam_internal.h"
+#include "ipam/objects.h"
 
 const char *const ipam_pool_types[] = { "supernet", "region", "vpc", "subnet",
 	"reserved", "other", NULL };
@@ -366,6 +371,8 @@ ipam_pool_create(struct store *st, struct arena *arena,
 	    check_account(st, arena, in->account_id, err) == -1 ||
 	    ipam_pool_insert_locked(
 	        st, arena, in, &p, &parent, vrf_id, 0, out, err) == -1 ||
+	    ipam_audit(st, "pool.create", "pool", out->id, NULL,
+	        ipam_pool_json(out), err) == -1 ||
 	    store_commit(st, err) == -1) {
 		store_rollback(st);
 		return -1;
@@ -407,6 +414,7 @@ ipam_pool_update(struct store *st, struct arena *arena, int64_t id,
     const struct ipam_pool_in *in, struct store_pool *out, struct err *err)
 {
 	struct store_pool row;
+	struct json_object *before;
 
 	if (check_enums(in, err) == -1)
 		return -1;
@@ -419,15 +427,39 @@ ipam_pool_update(struct store *st, struct arena *arena, int64_t id,
 	    ((in->set & IPAM_POOL_ACCOUNT) &&
 	        check_account(st, arena, in->account_id, err) == -1))
 		goto fail;
+	before = ipam_pool_json(&row);
 	apply_changes(&row, in);
 	if (store_pool_update(st, &row, err) == -1 ||
-	    store_pool_get(st, id, arena, out, err) == -1 ||
+	    store_pool_get(st, id, arena, out, err) == -1) {
+		json_object_put(before);
+		goto fail;
+	}
+	if (ipam_audit(st, "pool.update", "pool", id, before,
+	        ipam_pool_json(out), err) == -1 ||
 	    store_commit(st, err) == -1)
 		goto fail;
 	return 0;
 fail:
 	store_rollback(st);
 	return -1;
+}
+
+/* Delete one pool, recording its last state (row, or read now). */
+static int
+delete_one(struct store *st, struct arena *arena, int64_t id,
+    const struct store_pool *row, struct err *err)
+{
+	struct store_pool got;
+
+	if (row == NULL) {
+		if (store_pool_get(st, id, arena, &got, err) == -1)
+			return -1;
+		row = &got;
+	}
+	if (store_pool_delete(st, id, err) == -1)
+		return -1;
+	return ipam_audit(
+	    st, "pool.delete", "pool", id, ipam_pool_json(row), NULL, err);
 }
 
 int
@@ -455,9 +487,9 @@ ipam_pool_delete(struct store *st, struct arena *arena, int64_t id, int cascade,
 	if (store_pool_descendants(st, id, arena, &ids, &n, err) == -1)
 		goto fail;
 	for (i = 0; i < n; i++)
-		if (store_pool_delete(st, ids[i], err) == -1)
+		if (delete_one(st, arena, ids[i], NULL, err) == -1)
 			goto fail;
-	if (store_pool_delete(st, id, err) == -1 ||
+	if (delete_one(st, arena, id, &row, err) == -1 ||
 	    ipam_pool_prefix(&row, &p, err) == -1)
 		goto fail;
 	if (row.parent_id != 0 &&

@@ -20,7 +20,9 @@
 
 #include "ip/ip.h"
 #include "ip/ip_blocks.h"
+#include "ipam/audit.h"
 #include "ipam/catalog.h"
+#include "ipam/objects.h"
 #include "ipam/ipam_internal.h"
 #include "ipam/pool.h"
 #include "ipam/transfer_rows.h"
@@ -93,7 +95,8 @@ account_apply(struct import *imp, struct place *place, struct err *err)
 	a.regions = v[IPAM_AC_REGIONS] ? v[IPAM_AC_REGIONS] : "[]";
 	a.tags = v[IPAM_AC_TAGS] ? v[IPAM_AC_TAGS] : "{}";
 	a.description = v[IPAM_AC_DESCRIPTION] ? v[IPAM_AC_DESCRIPTION] : "";
-	if (ipam_account_create(imp->st, imp->scratch, &a, &out, err) == -1)
+	if (ipam_account_create_in(
+	        imp->st, imp->scratch, &a, "account.import", &out, err) == -1)
 		return -1;
 	place->id = out.id;
 	return 0;
@@ -580,7 +583,9 @@ pool_apply(struct import *imp, struct place *place, struct err *err)
 		in.parent_id = parent.id;
 	}
 	if (ipam_pool_insert_locked(imp->st, imp->scratch, &in, &place->prefix,
-	        &parent, place->vrf_id, 0, &out, err) == -1)
+	        &parent, place->vrf_id, 0, &out, err) == -1 ||
+	    ipam_audit(imp->st, "pool.import", "pool", out.id, NULL,
+	        ipam_pool_json(&out), err) == -1)
 		return -1;
 	place->id = out.id;
 	return kept != NULL ? kept_count(kept, &place->prefix, err) : 0;

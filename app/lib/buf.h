@@ -63,6 +63,10 @@ void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
  */
 void buf_html_escape(struct buf *b, const char *s, size_t len);
 
+/* Append s percent-encoded for a URL query value (RFC 3986 unreserved
+ * characters and '/' kept). */
+void buf_url_encode(struct buf *b, const char *s);
+
 /* Append s as a JSON string literal, quotes included. */
 void buf_json_string(struct buf *b, const char *s, size_t len);
 

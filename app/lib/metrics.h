@@ -17,7 +17,7 @@
 
 #include "lib/buf.h"
 
-#define METRICS_ROUTES_MAX 128
+#define METRICS_ROUTES_MAX 192
 
 /*
  * Map the region.  shared: visible to children forked after this call.

@@ -504,3 +504,16 @@ store_setting_set(
 		return sqlite_fail(st, err, "setting");
 	return 0;
 }
+
+int
+sqlite_count(struct store *st, sqlite3_stmt *s, int64_t *total, struct err *err)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		*total = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return sqlite_fail(st, err, "count");
+	return 0;
+}

@@ -152,19 +152,6 @@ store_vrf_delete(struct store *st, int64_t id, struct err *err)
 	return sqlite_exec_stmt(st, s, "vrf delete", err);
 }
 
-static int
-count_of(struct store *st, sqlite3_stmt *s, int64_t *total, struct err *err)
-{
-	int rc = sqlite3_step(s);
-
-	if (rc == SQLITE_ROW)
-		*total = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW)
-		return sqlite_fail(st, err, "count");
-	return 0;
-}
-
 int
 store_vrf_list(struct store *st, struct arena *arena, struct store_page *page,
     struct store_vrf **out, size_t *n, struct err *err)
@@ -173,7 +160,7 @@ store_vrf_list(struct store *st, struct arena *arena, struct store_page *page,
 
 	*n = 0;
 	if ((s = sqlite_stmt(st, STMT_VRF_COUNT, err)) == NULL ||
-	    count_of(st, s, &page->total, err) == -1)
+	    sqlite_count(st, s, &page->total, err) == -1)
 		return -1;
 	if ((s = sqlite_stmt(st, STMT_VRF_LIST, err)) == NULL)
 		return -1;
@@ -344,7 +331,7 @@ store_account_list(struct store *st, struct arena *arena,
 		return -1;
 	sqlite_bind_text(s, 1, f->provider);
 	sqlite_bind_text(s, 2, like);
-	if (count_of(st, s, &page->total, err) == -1)
+	if (sqlite_count(st, s, &page->total, err) == -1)
 		return -1;
 	if ((s = sqlite_stmt(st, STMT_ACCOUNT_LIST, err)) == NULL)
 		return -1;

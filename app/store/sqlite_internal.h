@@ -74,6 +74,32 @@ enum stmt {
 	STMT_SPECIAL_OVERLAPPING,
 	STMT_SPECIAL_LIST,
 	STMT_SPECIAL_SET_ALLOWED,
+	STMT_USER_INSERT,
+	STMT_USER_GET,
+	STMT_USER_FIND,
+	STMT_USER_UPDATE,
+	STMT_USER_SET_LOGIN,
+	STMT_USER_DELETE,
+	STMT_USER_LIST,
+	STMT_USER_COUNTS,
+	STMT_SESSION_INSERT,
+	STMT_SESSION_GET,
+	STMT_SESSION_TOUCH,
+	STMT_SESSION_DELETE,
+	STMT_SESSION_DELETE_USER,
+	STMT_KEY_INSERT,
+	STMT_KEY_GET,
+	STMT_KEY_LIST,
+	STMT_KEY_COUNT,
+	STMT_KEY_TOUCH,
+	STMT_KEY_REVOKE,
+	STMT_THROTTLE_GET,
+	STMT_THROTTLE_PUT,
+	STMT_THROTTLE_CLEAR,
+	STMT_AUDIT_INSERT,
+	STMT_AUDIT_LIST,
+	STMT_AUDIT_LIST_ASC,
+	STMT_AUDIT_COUNT,
 	STMT__MAX
 };
 
@@ -125,6 +151,10 @@ int sqlite_rows(struct store *st, sqlite3_stmt *s, int64_t limit,
  */
 int sqlite_row_one(struct store *st, sqlite3_stmt *s, struct arena *arena,
     sqlite_row_fn fn, void *row, int *found, const char *what, struct err *err);
+
+/* Step a "SELECT count(*) ..." statement into *total. */
+int sqlite_count(
+    struct store *st, sqlite3_stmt *s, int64_t *total, struct err *err);
 
 /* "%q%" for LIKE with its wildcards escaped (ESCAPE '\\'), in arena
  * memory; NULL when q is NULL or empty. */

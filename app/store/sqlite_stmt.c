@@ -46,6 +46,30 @@
 	"v.updated_at, (SELECT count(*) FROM pools p WHERE p.vrf_id = v.id) "  \
 	"FROM vrfs v "
 
+#define USER_COLUMNS                                                           \
+	"u.id, u.username, u.display_name, u.email, u.role, u.source, "        \
+	"u.password_hash, u.disabled, u.created_at, u.updated_at, "            \
+	"u.last_login_at"
+
+#define USER_SELECT "SELECT " USER_COLUMNS " FROM users u "
+
+#define KEY_SELECT                                                             \
+	"SELECT k.id, k.user_id, k.name, k.scope, k.accounts, "                \
+	"k.secret_hash, k.expires_at, k.last_used_at, k.revoked_at, "          \
+	"k.created_at, " USER_COLUMNS                                          \
+	" FROM api_keys k JOIN users u ON u.id = k.user_id "
+
+#define AUDIT_SELECT                                                           \
+	"SELECT id, at, actor, actor_type, action, object_type, object_id, "   \
+	"before, after, request_id, client_addr, key_id FROM audit_events "
+
+/* The filters of struct store_audit_filter, parameters ?1 to ?7. */
+#define AUDIT_FILTER                                                           \
+	"(?1 IS NULL OR actor = ?1) AND (?2 IS NULL OR action = ?2) "          \
+	"AND (?3 IS NULL OR object_type = ?3) "                                \
+	"AND (?4 IS NULL OR object_id = ?4) AND (?5 IS NULL OR at >= ?5) "     \
+	"AND (?6 IS NULL OR at < ?6) AND (?7 IS NULL OR id > ?7) "
+
 const char *const sqlite_stmt_sql[STMT__MAX] = {
 	/* STMT_SCHEMA_EXISTS */
 	"SELECT 1 FROM sqlite_master WHERE type = 'table' AND "
@@ -234,4 +258,73 @@ const char *const sqlite_stmt_sql[STMT__MAX] = {
 	/* STMT_SPECIAL_SET_ALLOWED */
 	"UPDATE special_ranges SET allowed = ?2 WHERE id = ?1 AND "
 	"always_allowed = 0",
+	/* STMT_USER_INSERT */
+	"INSERT INTO users (username, display_name, email, role, source, "
+	"password_hash, disabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	/* STMT_USER_GET */
+	USER_SELECT "WHERE u.id = ?1",
+	/* STMT_USER_FIND */
+	USER_SELECT "WHERE u.username = ?1",
+	/* STMT_USER_UPDATE */
+	"UPDATE users SET display_name = ?2, email = ?3, role = ?4, "
+	"source = ?5, password_hash = ?6, disabled = ?7, updated_at = " NOW
+	" WHERE id = ?1",
+	/* STMT_USER_SET_LOGIN */
+	"UPDATE users SET last_login_at = " NOW " WHERE id = ?1",
+	/* STMT_USER_DELETE */
+	"DELETE FROM users WHERE id = ?1",
+	/* STMT_USER_LIST */
+	USER_SELECT "ORDER BY u.username LIMIT ?1 OFFSET ?2",
+	/* STMT_USER_COUNTS */
+	"SELECT count(*), coalesce(sum(role = 'admin' AND disabled = 0), 0) "
+	"FROM users",
+	/* STMT_SESSION_INSERT */
+	"INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, "
+	"client_addr) VALUES (?1, ?2, ?3, ?4, ?5)",
+	/* STMT_SESSION_GET */
+	"SELECT s.id_hash, s.user_id, s.created_at, s.last_seen_at, "
+	"s.client_addr, " USER_COLUMNS
+	" FROM sessions s JOIN users u ON u.id = s.user_id "
+	"WHERE s.id_hash = ?1",
+	/* STMT_SESSION_TOUCH */
+	"UPDATE sessions SET last_seen_at = ?2 WHERE id_hash = ?1",
+	/* STMT_SESSION_DELETE */
+	"DELETE FROM sessions WHERE id_hash = ?1",
+	/* STMT_SESSION_DELETE_USER */
+	"DELETE FROM sessions WHERE user_id = ?1",
+	/* STMT_KEY_INSERT */
+	"INSERT INTO api_keys (user_id, name, scope, accounts, secret_hash, "
+	"expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	/* STMT_KEY_GET */
+	KEY_SELECT "WHERE k.id = ?1",
+	/* STMT_KEY_LIST */
+	KEY_SELECT "WHERE (?1 IS NULL OR k.user_id = ?1) "
+	"ORDER BY k.id DESC LIMIT ?2 OFFSET ?3",
+	/* STMT_KEY_COUNT */
+	"SELECT count(*) FROM api_keys WHERE (?1 IS NULL OR user_id = ?1)",
+	/* STMT_KEY_TOUCH */
+	"UPDATE api_keys SET last_used_at = ?2 WHERE id = ?1",
+	/* STMT_KEY_REVOKE */
+	"UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at = 0",
+	/* STMT_THROTTLE_GET */
+	"SELECT failures, last_failure_at, locked_until FROM login_throttle "
+	"WHERE key = ?1",
+	/* STMT_THROTTLE_PUT */
+	"INSERT INTO login_throttle (key, failures, last_failure_at, "
+	"locked_until) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (key) DO UPDATE "
+	"SET failures = excluded.failures, "
+	"last_failure_at = excluded.last_failure_at, "
+	"locked_until = excluded.locked_until",
+	/* STMT_THROTTLE_CLEAR */
+	"DELETE FROM login_throttle WHERE key = ?1",
+	/* STMT_AUDIT_INSERT */
+	"INSERT INTO audit_events (actor, actor_type, action, object_type, "
+	"object_id, before, after, request_id, client_addr, key_id) "
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	/* STMT_AUDIT_LIST */
+	AUDIT_SELECT "WHERE " AUDIT_FILTER "ORDER BY id DESC LIMIT ?8 OFFSET ?9",
+	/* STMT_AUDIT_LIST_ASC */
+	AUDIT_SELECT "WHERE " AUDIT_FILTER "ORDER BY id LIMIT ?8 OFFSET ?9",
+	/* STMT_AUDIT_COUNT */
+	"SELECT count(*) FROM audit_events WHERE " AUDIT_FILTER,
 };

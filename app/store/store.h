@@ -347,4 +347,137 @@ int store_special_list(struct store *st, struct arena *arena,
 int store_special_set_allowed(
     struct store *st, int64_t id, int allowed, struct err *err);
 
+/* --- identity: users, sessions, API keys, login throttling ------------ */
+
+struct store_user {
+	int64_t id;
+	const char *username;
+	const char *display_name;
+	const char *email;
+	const char *role;   /* admin operator viewer auditor */
+	const char *source; /* local sso */
+	const char *password_hash; /* argon2id encoded; "" for SSO users */
+	int disabled;
+	const char *created_at;
+	const char *updated_at;
+	const char *last_login_at; /* "" never */
+};
+
+/* Insert; 409 "conflict" when the username is taken. */
+int store_user_insert(struct store *st, const struct store_user *in,
+    int64_t *id, struct err *err);
+/* 404 "not_found" when there is no such user. */
+int store_user_get(struct store *st, int64_t id, struct arena *arena,
+    struct store_user *out, struct err *err);
+int store_user_find(struct store *st, const char *username,
+    struct arena *arena, struct store_user *out, int *found, struct err *err);
+/* Write display name, email, role, source, password hash and disabled. */
+int store_user_update(
+    struct store *st, const struct store_user *in, struct err *err);
+int store_user_set_login(struct store *st, int64_t id, struct err *err);
+int store_user_delete(struct store *st, int64_t id, struct err *err);
+int store_user_list(struct store *st, struct arena *arena,
+    struct store_page *page, struct store_user **out, size_t *n,
+    struct err *err);
+/* Users in all; enabled admins in admins. */
+int store_user_counts(
+    struct store *st, int64_t *all, int64_t *admins, struct err *err);
+
+struct store_session {
+	const char *id_hash; /* SHA-256 hex of the cookie value */
+	int64_t user_id;
+	int64_t created_at; /* Unix seconds */
+	int64_t last_seen_at;
+	const char *client_addr;
+	struct store_user user; /* joined on reads */
+};
+
+int store_session_insert(
+    struct store *st, const struct store_session *in, struct err *err);
+/* The session and its user; *found 0 when none. */
+int store_session_get(struct store *st, const char *id_hash,
+    struct arena *arena, struct store_session *out, int *found,
+    struct err *err);
+int store_session_touch(
+    struct store *st, const char *id_hash, int64_t now, struct err *err);
+int store_session_delete(
+    struct store *st, const char *id_hash, struct err *err);
+/* End every session of a user. */
+int store_session_delete_user(
+    struct store *st, int64_t user_id, struct err *err);
+
+struct store_api_key {
+	int64_t id;
+	int64_t user_id;
+	const char *name;
+	const char *scope;    /* read write collector */
+	const char *accounts; /* JSON array of account ids (collector) */
+	const char *secret_hash;
+	int64_t expires_at; /* Unix seconds; 0 never */
+	int64_t last_used_at;
+	int64_t revoked_at; /* 0 not revoked */
+	const char *created_at;
+	struct store_user user; /* the owner, joined on reads */
+};
+
+int store_key_insert(struct store *st, const struct store_api_key *in,
+    int64_t *id, struct err *err);
+/* 404 "not_found" when there is no such key. */
+int store_key_get(struct store *st, int64_t id, struct arena *arena,
+    struct store_api_key *out, struct err *err);
+/* Keys of user_id (0: every user), newest first. */
+int store_key_list(struct store *st, int64_t user_id, struct arena *arena,
+    struct store_page *page, struct store_api_key **out, size_t *n,
+    struct err *err);
+int store_key_touch(struct store *st, int64_t id, int64_t now, struct err *err);
+int store_key_revoke(
+    struct store *st, int64_t id, int64_t now, struct err *err);
+
+struct store_throttle {
+	int64_t failures;
+	int64_t last_failure_at;
+	int64_t locked_until;
+};
+
+/* Failed logins under key ("user:NAME", "addr:IP"); *found 0 when none. */
+int store_throttle_get(struct store *st, const char *key,
+    struct store_throttle *out, int *found, struct err *err);
+int store_throttle_put(struct store *st, const char *key,
+    const struct store_throttle *in, struct err *err);
+int store_throttle_clear(struct store *st, const char *key, struct err *err);
+
+/* --- audit log (append only) ------------------------------------------ */
+
+struct store_audit {
+	int64_t id;
+	const char *at; /* ISO 8601 UTC with milliseconds */
+	const char *actor;
+	const char *actor_type; /* user key system anonymous */
+	int64_t key_id;         /* the API key used, 0 none */
+	const char *action;     /* "pool.create" */
+	const char *object_type;
+	const char *object_id;
+	const char *before; /* JSON text or NULL */
+	const char *after;
+	const char *request_id;
+	const char *client_addr;
+};
+
+struct store_audit_filter {
+	const char *actor;
+	const char *action;
+	const char *object_type;
+	const char *object_id;
+	const char *since; /* at >= since */
+	const char *until; /* at < until */
+	int64_t after_id;  /* id > after_id (oldest first), for exports */
+};
+
+int store_audit_insert(
+    struct store *st, const struct store_audit *in, struct err *err);
+/* Events matching f, newest first (oldest first with f->after_id). */
+int store_audit_list(struct store *st, struct arena *arena,
+    const struct store_audit_filter *f, struct store_page *page,
+    struct store_audit **out, size_t *n, struct err *err);
+
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/app.h"
+#include "ipam/settings.h"
 #include "api/json.h"
 #include "ipam/catalog.h"
 #include "ipam/pool.h"
@@ -161,7 +162,7 @@ ui_blocks(struct web_req *req, struct web_resp *resp)
 static struct json_object *
 account_page_json(const struct store_account *a)
 {
-	struct json_object *o = api_account_json(a), *list, *t;
+	struct json_object *o = ipam_account_json(a), *list, *t;
 	char href[48];
 
 	snprintf(href, sizeof(href), "/accounts/%lld", (long long)a->id);
@@ -275,7 +276,7 @@ render_vrfs(struct web_req *req, struct web_resp *resp, int status,
 		n = 0;
 	items = json_object_new_array();
 	for (i = 0; i < n; i++) {
-		v = api_vrf_json(&rows[i]);
+		v = ipam_vrf_json(&rows[i]);
 		snprintf(href, sizeof(href), "/pools?vrf_id=%lld",
 		    (long long)rows[i].id);
 		json_object_object_add(v, "href", json_object_new_string(href));
@@ -407,14 +408,15 @@ ui_special_range_set(struct web_req *req, struct web_resp *resp)
 	struct app *app = req->app;
 	struct err err = ERR_INIT;
 	const char *v = web_form(req, "allowed");
+	struct store_special row;
 
 	if (v == NULL || (strcmp(v, "1") != 0 && strcmp(v, "0") != 0)) {
 		err_field(
 		    &err, 400, "invalid_value", "allowed", "allowed is 1 or 0");
 		return ui_error(req, resp, &err);
 	}
-	if (store_special_set_allowed(
-	        app->store, req->path_id, strcmp(v, "1") == 0, &err) == -1)
+	if (ipam_special_set_allowed(app->store, req->arena, req->path_id,
+	        strcmp(v, "1") == 0, &row, &err) == -1)
 		return err.status == 404 ? ui_not_found(req, resp)
 		                         : ui_error(req, resp, &err);
 	ui_flash_set(resp, strcmp(v, "1") == 0

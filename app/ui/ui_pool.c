@@ -48,7 +48,7 @@ ui_count_display(const struct ip_count *c, char *out, size_t size)
 static struct json_object *
 tags_list(const char *text)
 {
-	struct json_object *obj = api_tags_json(text), *list, *t;
+	struct json_object *obj = ipam_tags_json(text), *list, *t;
 
 	list = json_object_new_array();
 	json_object_object_foreach(obj, key, value)
@@ -65,7 +65,7 @@ tags_list(const char *text)
 struct json_object *
 ui_pool_json(const struct store_pool *p)
 {
-	struct json_object *o = api_pool_json(p), *u, *bar;
+	struct json_object *o = ipam_pool_json(p), *u, *bar;
 	struct ipam_utilization util;
 	char text[64], label[32], href[48];
 

@@ -85,6 +85,7 @@ struct web_req {
 	size_t route_index;
 
 	void *app; /* the application's context */
+	void *identity; /* who is asking, set by the application */
 	const struct web_limits *limits;
 };
 

@@ -62,6 +62,7 @@ sub start {
 	my ($rc, $out) = run_quiet($BIN, 'migrate', 'up', '--database-url',
 	    "sqlite:$self->{db}");
 	die "migrate failed: $out" if $rc;
+	$self->setup_admin unless $opt{no_admin};
 	if (defined $self->{user}) {
 		my (undef, undef, $uid, $gid) = getpwnam($self->{user});
 		chown $uid, $gid, $self->{dir}, $self->{db};
@@ -71,6 +72,50 @@ sub start {
 	$self->wait_ready;
 	return $self;
 }
+
+# The first admin and a write key of theirs: every request of the test
+# carries the key unless it asks to be anonymous (see anon, request).
+our $ADMIN_PASSWORD = 'admin-password-for-tests';
+
+sub cli {
+	my ($self, $stdin, @args) = @_;
+	my $cmd = join ' ', map { quotemeta } $BIN, @args, '--database-url',
+	    "sqlite:$self->{db}";
+	$cmd = "printf '%s\\n' " . quotemeta($stdin) . " | $cmd"
+	    if defined $stdin;
+	my $out = `$cmd 2>&1`;
+	return wantarray ? ($? >> 8, $out) : $out;
+}
+
+sub setup_admin {
+	my ($self) = @_;
+	my ($rc, $out) = $self->cli($ADMIN_PASSWORD, 'user', 'add', 'admin',
+	    '--role', 'admin', '--password-stdin');
+	die "user add failed: $out" if $rc;
+	$self->{key} = $self->make_key('admin', 'write');
+}
+
+# A new user of role; returns its password.
+sub make_user {
+	my ($self, $name, $role, $password) = @_;
+	$password //= "pw-of-$name-0123456789";
+	my ($rc, $out) = $self->cli($password, 'user', 'add', $name,
+	    '--role', $role, '--password-stdin');
+	die "user add $name failed: $out" if $rc;
+	return $password;
+}
+
+# A new API key of owner with scope; returns the token.
+sub make_key {
+	my ($self, $owner, $scope, @more) = @_;
+	my ($rc, $out) = $self->cli(undef, 'token', 'create', '--owner', $owner,
+	    '--name', "key-$scope", '--scope', $scope, @more);
+	die "token create failed: $out" if $rc;
+	my ($token) = $out =~ /^(cpk_\d+_\S+)$/m or die "no token in: $out";
+	return $token;
+}
+
+sub key { $_[0]{key} }
 
 sub start_pool {
 	my ($self) = @_;
@@ -145,9 +190,21 @@ sub pool_pid { $_[0]{pool_pid} }
 sub http {
 	my ($self) = @_;
 	$self->{http} //= HTTP::Tiny->new(timeout => 10, max_redirect => 0,
-	    agent => 'cloudpam-test');
+	    agent => 'cloudpam-test', default_headers => $self->{key}
+	    ? { Authorization => "Bearer $self->{key}" } : {});
 	return $self->{http};
 }
+
+# A client that sends no credentials.
+sub anon {
+	my ($self) = @_;
+	$self->{anon} //= HTTP::Tiny->new(timeout => 10, max_redirect => 0,
+	    agent => 'cloudpam-test');
+	return $self->{anon};
+}
+
+# The Authorization header of the test's key, for wrk, ab and curl.
+sub auth_header { "Authorization: Bearer $_[0]{key}" }
 
 sub request {
 	my ($self, $method, $path, %opt) = @_;
@@ -164,7 +221,35 @@ sub request {
 	} elsif (exists $opt{body}) {
 		$args{content} = $opt{body};
 	}
-	return $self->http->request($method, $self->url($path), \%args);
+	my $client = $opt{anon} ? $self->anon : $self->http;
+	if (defined $opt{key}) {
+		$client = $self->anon;
+		$args{headers}{Authorization} = "Bearer $opt{key}";
+	}
+	if (defined $opt{cookie}) {
+		$client = $self->anon;
+		$args{headers}{Cookie} = $opt{cookie};
+	}
+	return $client->request($method, $self->url($path), \%args);
+}
+
+# Sign in through the login form; returns { cookie, csrf } or undef.
+sub login {
+	my ($self, $user, $password) = @_;
+	my $page = $self->anon->get($self->url('/login'));
+	my ($pre) = ($page->{headers}{'set-cookie'} // '') =~ /(cloudpam_login=[^;]+)/;
+	my ($token) = $page->{content} =~ /name="csrf_token" value="([^"]+)"/;
+	my $res = $self->request('POST', '/login', anon => 1,
+	    headers => { Cookie => $pre // '' },
+	    form => { username => $user, password => $password,
+	        csrf_token => $token // '' });
+	my $sc = $res->{headers}{'set-cookie'} // '';
+	$sc = join ',', @$sc if ref $sc;
+	my ($cookie) = $sc =~ /(cloudpam_session=[^;]+)/;
+	return undef unless $res->{status} == 303 && $cookie;
+	my $home = $self->request('GET', '/pools', cookie => $cookie);
+	my ($csrf) = $home->{content} =~ /name="csrf_token" value="([^"]+)"/;
+	return { cookie => $cookie, csrf => $csrf, response => $res };
 }
 
 sub get { my ($self, $path, %opt) = @_; $self->request('GET', $path, %opt) }
