@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "cmd/worker.h"
+#include "ipam/identity.h"
 #include "lib/log.h"
 #include "lib/metrics.h"
 #include "store/store.h"
@@ -458,6 +459,54 @@ schema_check(const struct config *cfg, struct err *err)
 	return rc;
 }
 
+/*
+ * Check the identity settings, make the instance secret before any worker
+ * needs it, and on a first start (no user at all) issue the one-time setup
+ * token: it goes to the log and to stderr, for the person starting us.
+ */
+static int
+identity_prepare(const struct config *cfg, struct err *err)
+{
+	struct store_options opt = { 5000, 0, 0 };
+	struct ipam_auth_config auth;
+	struct store_schema schema;
+	char token[SECRET_TOKEN_SIZE], *secret;
+	struct arena *arena;
+	struct store *st;
+	int open = 0, rc = 0;
+
+	if (ipam_auth_config_load(cfg, &auth, err) == -1)
+		return -1;
+	st = store_open(config_str(cfg, CONFIG_DATABASE_URL), &opt, err);
+	if (st == NULL)
+		return -1;
+	arena = arena_new(4096);
+	if (arena == NULL || store_schema(st, &schema, err) == -1)
+		rc = -1;
+	else if (schema.current < schema.known)
+		rc = 0; /* /readyz says so; nothing to prepare yet */
+	else if (ipam_instance_secret(st, arena, &secret, err) == -1 ||
+	         ipam_setup_open(st, &open, err) == -1)
+		rc = -1;
+	else if (open) {
+		if (ipam_setup_token_issue(st, token, err) == -1)
+			rc = -1;
+		else {
+			log_fields(LOG_LEVEL_WARN,
+			    "first start: create the first admin at /setup "
+			    "with this setup token",
+			    "setup_token", token, NULL);
+			fprintf(stderr,
+			    "cloudpam: first start: open /setup and create "
+			    "the first admin with the setup token %s\n",
+			    token);
+		}
+	}
+	arena_free(arena);
+	store_free(st);
+	return rc;
+}
+
 /* fd 0 is a listening socket when spawn-fcgi or mod_fcgid started us. */
 static int
 fd0_is_listening(void)
@@ -488,7 +537,8 @@ serve_pool(const struct config *cfg)
 	if (pid_file_write(pid_file, &err) == -1 ||
 	    (pool.listen_fd = pool_listen(cfg, &err)) == -1 ||
 	    drop_privileges(config_str(cfg, CONFIG_USER), &err) == -1 ||
-	    schema_check(cfg, &err) == -1) {
+	    schema_check(cfg, &err) == -1 ||
+	    identity_prepare(cfg, &err) == -1) {
 		log_msg(LOG_LEVEL_ERROR, "%s", err.message);
 		fprintf(stderr, "cloudpam serve: %s\n", err.message);
 		return 1;

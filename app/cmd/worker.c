@@ -25,6 +25,7 @@
 #include <fcgiapp.h>
 
 #include "api/app.h"
+#include "api/auth.h"
 #include "cmd/dispatch.h"
 #include "cmd/routes.h"
 #include "lib/log.h"
@@ -81,6 +82,8 @@ app_init(struct app *app, const struct config *cfg)
 		log_msg(LOG_LEVEL_ERROR, "worker: too many routes");
 		return -1;
 	}
+	if (auth_routes_check(cloudpam_routes, cloudpam_nroutes) == -1)
+		return -1;
 	app->routes = cloudpam_routes;
 	app->nroutes = cloudpam_nroutes;
 	for (i = 0; i < cloudpam_nroutes && i < METRICS_ROUTES_MAX; i++)

@@ -628,3 +628,27 @@ ipam_session_create(struct store *st, int64_t user_id, const char *client_addr,
 {
 	return session_start(st, user_id, client_addr, now, token, hash, err);
 }
+
+int
+ipam_session_begin(struct store *st, struct arena *arena, int64_t user_id,
+    const char *client_addr, time_t now, char token[SECRET_TOKEN_SIZE],
+    struct ipam_identity *out, struct err *err)
+{
+	char hash[HASH_SHA256_HEX];
+	struct store_user u;
+
+	memset(out, 0, sizeof(*out));
+	if (store_begin(st, 1, err) == -1)
+		return -1;
+	if (store_user_get(st, user_id, arena, &u, err) == -1 ||
+	    session_start(st, u.id, client_addr, now, token, hash, err) == -1 ||
+	    store_user_set_login(st, u.id, err) == -1 ||
+	    ipam_audit(st, "login", "user", u.id, NULL, NULL, err) == -1 ||
+	    store_commit(st, err) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	ipam_identity_of_user(out, IPAM_AUTH_SESSION, &u);
+	memcpy(out->session_hash, hash, sizeof(hash));
+	return 0;
+}

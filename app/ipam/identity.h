@@ -178,6 +178,12 @@ int ipam_login(struct store *st, struct arena *arena,
     const char *password, const char *client_addr, time_t now,
     char token[SECRET_TOKEN_SIZE], struct ipam_identity *out, struct err *err);
 
+/* Start a session for a user who has just proved who they are (after
+ * set-up or a password change), audited as "login". */
+int ipam_session_begin(struct store *st, struct arena *arena, int64_t user_id,
+    const char *client_addr, time_t now, char token[SECRET_TOKEN_SIZE],
+    struct ipam_identity *out, struct err *err);
+
 /* End the session of id (audited as "logout"). */
 int ipam_logout(
     struct store *st, const struct ipam_identity *id, struct err *err);

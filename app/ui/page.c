@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/app.h"
+#include "api/auth.h"
 #include "lib/log.h"
 
 struct nav_item {
@@ -16,20 +17,24 @@ struct nav_item {
 	const char *label;
 	const char *href;
 	const char *section;
+	enum ipam_perm perm; /* shown only to those who hold it */
 };
 
 static const struct nav_item nav_items[] = {
-	{ "Plan", "Dashboard", "/", "home" },
-	{ "Plan", "Pools", "/pools", "pools" },
-	{ "Plan", "Blocks", "/blocks", "blocks" },
-	{ "Plan", "Search", "/search", "search" },
-	{ "Cloud", "Accounts", "/accounts", "accounts" },
-	{ "Govern", "VRFs", "/vrfs", "vrfs" },
-	{ "Govern", "Special ranges", "/special-ranges", "special" },
+	{ "Plan", "Dashboard", "/", "home", IPAM_PERM_READ },
+	{ "Plan", "Pools", "/pools", "pools", IPAM_PERM_READ },
+	{ "Plan", "Blocks", "/blocks", "blocks", IPAM_PERM_READ },
+	{ "Plan", "Search", "/search", "search", IPAM_PERM_READ },
+	{ "Cloud", "Accounts", "/accounts", "accounts", IPAM_PERM_READ },
+	{ "Govern", "Audit", "/audit", "audit", IPAM_PERM_AUDIT },
+	{ "Govern", "Users and keys", "/users", "users", IPAM_PERM_ADMIN },
+	{ "Govern", "VRFs", "/vrfs", "vrfs", IPAM_PERM_READ },
+	{ "Govern", "Special ranges", "/special-ranges", "special",
+	    IPAM_PERM_READ },
 };
 
 static struct json_object *
-nav_json(const char *section)
+nav_json(const struct ipam_identity *id, const char *section)
 {
 	struct json_object *groups = json_object_new_array();
 	struct json_object *group = NULL, *items = NULL, *item;
@@ -37,6 +42,8 @@ nav_json(const char *section)
 	size_t i;
 
 	for (i = 0; i < sizeof(nav_items) / sizeof(nav_items[0]); i++) {
+		if (!ipam_identity_may(id, nav_items[i].perm, 0))
+			continue;
 		if (current == NULL || strcmp(current, nav_items[i].group)) {
 			current = nav_items[i].group;
 			group = json_object_new_object();
@@ -75,8 +82,9 @@ add_layout(struct web_req *req, struct json_object *data, const char *title,
     const char *section)
 {
 	struct app *app = req->app;
+	const struct ipam_identity *id = auth_identity(req);
 	struct json_object *o;
-	const char *q = web_query(req, "q");
+	const char *q = web_query(req, "q"), *csrf;
 
 	o = json_object_new_object();
 	json_object_object_add(o, "name", json_object_new_string("CloudPAM"));
@@ -100,7 +108,22 @@ add_layout(struct web_req *req, struct json_object *data, const char *title,
 	o = json_object_new_object();
 	json_object_object_add(o, theme_of(req), json_object_new_boolean(1));
 	json_object_object_add(data, "theme_is", o);
-	json_object_object_add(data, "nav", nav_json(section));
+	json_object_object_add(data, "nav", nav_json(id, section));
+	if (id->kind != IPAM_AUTH_NONE) {
+		o = json_object_new_object();
+		json_object_object_add(o, "name",
+		    json_object_new_string(id->user.display_name[0]
+		                               ? id->user.display_name
+		                               : id->user.username));
+		json_object_object_add(
+		    o, "role", json_object_new_string(id->user.role));
+		json_object_object_add(o, "can_logout",
+		    json_object_new_boolean(id->kind == IPAM_AUTH_SESSION));
+		json_object_object_add(data, "user", o);
+	}
+	if ((csrf = auth_csrf_token(req)) != NULL)
+		json_object_object_add(
+		    data, "csrf_token", json_object_new_string(csrf));
 	json_object_object_add(data, "q", json_object_new_string(q ? q : ""));
 	json_object_object_add(data, "request_id",
 	    json_object_new_string(req->request_id ? req->request_id : ""));
