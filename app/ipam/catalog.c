@@ -246,11 +246,19 @@ ipam_vrf_create(struct store *st, struct arena *arena,
 
 	if (store_begin(st, 1, err) == -1)
 		return -1;
-	rc = vrf_create_locked(st, arena, in, out, err);
-	if (rc == 0)
-		rc = ipam_audit(st, "vrf.create", "vrf", out->id, NULL,
-		    ipam_vrf_json(out), err);
+	rc = ipam_vrf_create_in(st, arena, in, "vrf.create", out, err);
 	return finish(st, rc, err);
+}
+
+int
+ipam_vrf_create_in(struct store *st, struct arena *arena,
+    const struct store_vrf *in, const char *action, struct store_vrf *out,
+    struct err *err)
+{
+	if (vrf_create_locked(st, arena, in, out, err) == -1)
+		return -1;
+	return ipam_audit(
+	    st, action, "vrf", out->id, NULL, ipam_vrf_json(out), err);
 }
 
 int

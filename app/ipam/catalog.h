@@ -23,6 +23,10 @@ extern const char *const ipam_tiers[];
 int ipam_vrf_check(const struct store_vrf *in, struct err *err);
 int ipam_vrf_create(struct store *st, struct arena *arena,
     const struct store_vrf *in, struct store_vrf *out, struct err *err);
+/* The same inside the caller's transaction, recorded as action. */
+int ipam_vrf_create_in(struct store *st, struct arena *arena,
+    const struct store_vrf *in, const char *action, struct store_vrf *out,
+    struct err *err);
 int ipam_vrf_update(struct store *st, struct arena *arena,
     const struct store_vrf *in, struct store_vrf *out, struct err *err);
 /* 409 when pools use it; the default VRF cannot be deleted. */

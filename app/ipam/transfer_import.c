@@ -205,8 +205,8 @@ vrf_id_of(struct import *imp, const char *name, int64_t *id, struct err *err)
 		made.name = name;
 		made.rd = "";
 		made.description = "";
-		if (ipam_vrf_create(imp->st, imp->scratch, &made, &vrf, err) ==
-		    -1)
+		if (ipam_vrf_create_in(imp->st, imp->scratch, &made,
+		        "vrf.import", &vrf, err) == -1)
 			return -1;
 		imp->vrfs_created++;
 	}

@@ -20,7 +20,7 @@ ok($worker, "one worker ($worker)");
 
 sub hammer {
 	my ($n, $path) = @_;
-	my $out = `$ab -q -k -n $n -c 4 '${\ $cp->url($path)}' 2>&1`;
+	my $out = `$ab -q -k -n $n -c 4 -H '${\ $cp->auth_header}' '${\ $cp->url($path)}' 2>&1`;
 	my ($failed) = $out =~ /Failed requests:\s+(\d+)/;
 	my ($non2xx) = $out =~ /Non-2xx responses:\s+(\d+)/;
 	return ($failed // -1, $non2xx // 0);

@@ -145,6 +145,8 @@ SKIP: {
 	    unless -x '/usr/bin/spawn-fcgi' && -x '/usr/bin/cgi-fcgi';
 	my $sock = "$dir/spawn.sock";
 	system("$BIN migrate up --database-url sqlite:$dir/spawn.db >/dev/null");
+	system("$BIN user add ops --role admin --database-url sqlite:$dir/spawn.db >/dev/null");
+	my ($key) = `$BIN token create --owner ops --name ops --scope read --database-url sqlite:$dir/spawn.db 2>/dev/null` =~ /(cpk_\S+)/;
 	my $pid = fork // die;
 	if ($pid == 0) {
 		$ENV{CLOUDPAM_DATABASE_URL} = "sqlite:$dir/spawn.db";
@@ -156,6 +158,7 @@ SKIP: {
 	local $ENV{REQUEST_METHOD} = 'GET';
 	local $ENV{REQUEST_URI} = '/api/v1/status';
 	local $ENV{SCRIPT_NAME} = '/';
+	local $ENV{HTTP_AUTHORIZATION} = "Bearer $key";
 	my $answer = `cgi-fcgi -bind -connect $sock 2>&1`;
 	like($answer, qr/^Status: 200 OK/m, 'spawn-fcgi: worker on fd 0 answers');
 	like($answer, qr/"schema_version":[1-9]/, 'spawn-fcgi: with the database');
@@ -166,12 +169,14 @@ SKIP: {
 	waitpid($pid, 0);
 	ok(1, 'spawn-fcgi worker stopped on SIGTERM');
 }
+my ($cgi_key) = `$BIN token create --owner ops --name cgi --scope write --database-url sqlite:$dir/spawn.db 2>/dev/null` =~ /(cpk_\S+)/;
 
 # --- plain CGI
 {
 	my ($rc2, $cgi) = run_cmd({
 		GATEWAY_INTERFACE => 'CGI/1.1', REQUEST_METHOD => 'GET',
 		REQUEST_URI => '/api/v1/status',
+		HTTP_AUTHORIZATION => "Bearer $cgi_key",
 		CLOUDPAM_DATABASE_URL => "sqlite:$dir/spawn.db",
 		CLOUDPAM_LOG_FILE => "$dir/cgi.log",
 	    }, $BIN, 'serve');
@@ -182,6 +187,7 @@ SKIP: {
 		GATEWAY_INTERFACE => 'CGI/1.1', REQUEST_METHOD => 'PATCH',
 		REQUEST_URI => '/api/v1/settings',
 		CONTENT_TYPE => 'application/json', CONTENT_LENGTH => 5,
+		HTTP_AUTHORIZATION => "Bearer $cgi_key",
 		CLOUDPAM_DATABASE_URL => "sqlite:$dir/spawn.db",
 		CLOUDPAM_LOG_FILE => "$dir/cgi.log",
 	    }, 'sh', '-c', "printf '{\"a\":' | $BIN serve");

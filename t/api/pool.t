@@ -10,7 +10,9 @@ use HTTP::Tiny;
 use POSIX qw(:sys_wait_h);
 use Time::HiRes qw(sleep time);
 
+our $KEY;
 my $cp = CloudPAM::Test->start(workers => 2);
+$KEY = $cp->key;
 
 # A steady stream of requests from a child process, counting the answers.
 sub stream {
@@ -19,7 +21,8 @@ sub stream {
 	my $pid = fork // die;
 	if ($pid == 0) {
 		close $r;
-		my $http = HTTP::Tiny->new(timeout => 10);
+		my $http = HTTP::Tiny->new(timeout => 10,
+	    default_headers => { Authorization => 'Bearer ' . $main::KEY });
 		my ($ok, $bad, %why) = (0, 0);
 		my $end = time + $seconds;
 		while (time < $end) {
@@ -60,7 +63,8 @@ is(scalar(grep { $old{$_} } @after), 0, 'every worker was replaced');
 # --- SIGKILL a worker: the pool keeps answering and replaces it
 my $victim = $after[0];
 kill 'KILL', $victim;
-my $http = HTTP::Tiny->new(timeout => 5);
+my $http = HTTP::Tiny->new(timeout => 5,
+	    default_headers => { Authorization => 'Bearer ' . $main::KEY });
 my $good = 0;
 $good += $http->get($cp->url('/healthz'))->{status} == 200 for 1 .. 50;
 is($good, 50, 'pool answers every request after a worker was killed');
@@ -94,7 +98,7 @@ $cp->stop;
 $cp = CloudPAM::Test->start(workers => 1, args => ['--max-requests', '50']);
 my ($first) = $cp->worker_pids;
 $good = 0;
-$good += $http->get($cp->url('/healthz'))->{status} == 200 for 1 .. 120;
+$good += $cp->http->get($cp->url('/healthz'))->{status} == 200 for 1 .. 120;
 is($good, 120, 'every request answered across recycling');
 my ($later) = $cp->worker_pids;
 isnt($later, $first, 'the worker was recycled after 50 requests');

@@ -17,7 +17,9 @@ use Math::BigInt;
 use POSIX ();
 use Time::HiRes qw(time);
 
+our $KEY;
 my $cp = CloudPAM::Test->start(workers => 4);
+$KEY = $cp->key;
 my $J = 'CloudPAM::Test';
 my $DB = $cp->db;
 
@@ -894,7 +896,8 @@ for my $w (1 .. 8) {
 	my $pid = fork // die "fork: $!";
 	if ($pid == 0) {
 		close $r;
-		my $http = HTTP::Tiny->new(timeout => 30);
+		my $http = HTTP::Tiny->new(timeout => 30,
+	    default_headers => { Authorization => 'Bearer ' . $main::KEY });
 		my $url = $cp->url("/api/v1/pools/$conc->{id}/allocate");
 		for my $n (1 .. 400) {
 			my $res = $http->post($url, {

@@ -3,9 +3,10 @@
 // map, search by IP, delete with confirmation.  Prints TAP; saves a
 // screenshot of every page at 1280 and 390 px.
 import { chromium } from 'playwright-core';
+import { signIn } from './login.mjs';
 import { mkdirSync } from 'node:fs';
 
-const [base, outdir] = process.argv.slice(2);
+const [base, outdir, user, password] = process.argv.slice(2);
 mkdirSync(outdir, { recursive: true });
 let n = 0;
 let failed = 0;
@@ -29,6 +30,7 @@ const shot = async (page, name) => {
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  await signIn(page, base, user, password);
   const problems = [];
   page.on('console', (m) => {
     if (m.type() === 'error' && !/status of 40[049]/.test(m.text())) problems.push(m.text());
@@ -124,6 +126,7 @@ try {
   // The same pages at phone width.
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const p2 = await phone.newPage();
+  await signIn(p2, base, user, password);
   for (const [name, path] of [['dashboard', '/'], ['pools', '/pools'], ['pool-detail', '/pools/1'],
     ['search-ip', '/search?q=10.0.0.1'], ['accounts', '/accounts'], ['vrfs', '/vrfs']]) {
     await p2.goto(base + path);

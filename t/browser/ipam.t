@@ -12,6 +12,7 @@ if (!-x '/usr/bin/chromium' || !-d "$top/node_modules/playwright-core") {
 }
 my $cp = CloudPAM::Test->start(workers => 2);
 my $out = "$top/build/test-output/screenshots";
-my $rc = system('node', "$top/t/browser/ipam.mjs", $cp->url, $out);
+my $rc = system('node', "$top/t/browser/ipam.mjs", $cp->url, $out,
+    'admin', $CloudPAM::Test::ADMIN_PASSWORD);
 $cp->stop;
 exit($rc == 0 ? 0 : 1);

@@ -1,9 +1,10 @@
 // pages.mjs URL OUTDIR: drive Debian's Chromium through CloudPAM's pages
 // with playwright-core, print TAP, save screenshots at 1280 and 390 px.
 import { chromium } from 'playwright-core';
+import { signIn } from './login.mjs';
 import { mkdirSync } from 'node:fs';
 
-const [base, outdir] = process.argv.slice(2);
+const [base, outdir, user, password] = process.argv.slice(2);
 mkdirSync(outdir, { recursive: true });
 let n = 0;
 let failed = 0;
@@ -33,6 +34,7 @@ try {
   for (const [width, height, tag] of [[1280, 900, 'desktop'], [390, 844, 'mobile']]) {
     const context = await browser.newContext({ viewport: { width, height } });
     const page = await context.newPage();
+  await signIn(page, base, user, password);
     const problems = [];
     // The 404 page's own status shows up as a console error: expected.
     page.on('console', (m) => {
@@ -53,6 +55,7 @@ try {
 
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
+  await signIn(page, base, user, password);
   await page.goto(base + '/');
   const title = await page.title();
   ok(/CloudPAM/.test(title), `home title names the product: ${title}`);
@@ -91,6 +94,7 @@ try {
   // Without JavaScript the theme form still works (POST, redirect back).
   const nojs = await browser.newContext({ javaScriptEnabled: false });
   const p2 = await nojs.newPage();
+  await signIn(p2, base, user, password);
   await p2.goto(base + '/search');
   await p2.selectOption('select[name=theme]', 'light');
   await Promise.all([p2.waitForNavigation(), p2.click('form[action="/theme"] button[type=submit]')]);
