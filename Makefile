@@ -153,9 +153,30 @@ test: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) test-build
 	@sh t/tools/test.sh
 
-bench: deps all $(BENCH_BIN)
+# The same server with the identity step compiled out (every request is
+# an anonymous admin): only for `make bench`, to measure what
+# authentication costs.  Never installed, never used by tests.
+$(B)/bench/auth-noauth.o: app/api/auth.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BUILD_CFLAGS) -DCLOUDPAM_BENCH_NO_AUTH -c -o $@ $<
+
+$(B)/bench/cloudpam-noauth: $(CMD_OBJ) $(B)/bench/auth-noauth.o $(B)/libcloudpam.a
+	$(CC) $(BUILD_LDFLAGS) -o $@ $(CMD_OBJ) $(B)/bench/auth-noauth.o \
+	    $(B)/libcloudpam.a $(LDLIBS)
+
+# And with audit writes compiled out, to measure what they cost.
+$(B)/bench/audit-noaudit.o: app/ipam/audit.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BUILD_CFLAGS) -DCLOUDPAM_BENCH_NO_AUDIT -c -o $@ $<
+
+$(B)/bench/cloudpam-noaudit: $(CMD_OBJ) $(B)/bench/audit-noaudit.o $(B)/libcloudpam.a
+	$(CC) $(BUILD_LDFLAGS) -o $@ $(CMD_OBJ) $(B)/bench/audit-noaudit.o \
+	    $(B)/libcloudpam.a $(LDLIBS)
+
+bench: deps all $(BENCH_BIN) $(B)/bench/cloudpam-noauth $(B)/bench/cloudpam-noaudit
 	@perl t/bench/bench.pl
 	@perl t/bench/ipam.pl
+	@perl t/bench/auth.pl
 
 clean:
 	rm -rf build

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/app.h"
+#include "api/auth.h"
 #include "api/json.h"
 #include "ipam/catalog.h"
 #include "ipam/pool.h"
@@ -212,7 +213,8 @@ api_accounts_get(struct web_req *req, struct web_resp *resp)
 	struct store_account account;
 	struct err err = ERR_INIT;
 
-	if (store_account_get(
+	if (auth_account_check(req, req->path_id, &err) == -1 ||
+	    store_account_get(
 	        app->store, req->path_id, req->arena, &account, &err) == -1)
 		return web_fail(resp, &err);
 	return web_json(resp, 200, ipam_account_json(&account));

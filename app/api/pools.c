@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/app.h"
+#include "api/auth.h"
 #include "api/json.h"
 #include "ipam/pool.h"
 #include "lib/hash.h"
@@ -106,6 +107,23 @@ pool_input(struct web_req *req, int create, struct json_object **body,
 	return 0;
 }
 
+/*
+ * A collector key reaches only pools of its accounts: 0 when the caller
+ * may touch pool id (any caller but a collector key may).
+ */
+static int
+pool_reachable(struct web_req *req, int64_t id, struct err *err)
+{
+	struct app *app = req->app;
+	struct store_pool pool;
+
+	if (!auth_identity(req)->collector)
+		return 0;
+	if (ipam_pool_get(app->store, req->arena, id, &pool, err) == -1)
+		return -1;
+	return auth_account_check(req, pool.account_id, err);
+}
+
 int
 api_pools_create(struct web_req *req, struct web_resp *resp)
 {
@@ -117,6 +135,8 @@ api_pools_create(struct web_req *req, struct web_resp *resp)
 	int rc;
 
 	rc = pool_input(req, 1, &body, &in, &err);
+	if (rc == 0)
+		rc = auth_account_check(req, in.account_id, &err);
 	if (rc == 0)
 		rc = ipam_pool_create(app->store, req->arena, &in, &pool, &err);
 	json_object_put(body);
@@ -135,7 +155,8 @@ api_pools_get(struct web_req *req, struct web_resp *resp)
 	struct err err = ERR_INIT;
 
 	if (ipam_pool_get(app->store, req->arena, req->path_id, &pool, &err) ==
-	    -1)
+	        -1 ||
+	    auth_account_check(req, pool.account_id, &err) == -1)
 		return web_fail(resp, &err);
 	return web_json(resp, 200, ipam_pool_json(&pool));
 }
@@ -151,6 +172,10 @@ api_pools_update(struct web_req *req, struct web_resp *resp)
 	int rc;
 
 	rc = pool_input(req, 0, &body, &in, &err);
+	if (rc == 0)
+		rc = pool_reachable(req, req->path_id, &err);
+	if (rc == 0 && (in.set & IPAM_POOL_ACCOUNT))
+		rc = auth_account_check(req, in.account_id, &err);
 	if (rc == 0)
 		rc = ipam_pool_update(
 		    app->store, req->arena, req->path_id, &in, &pool, &err);
@@ -391,6 +416,10 @@ api_pools_allocate(struct web_req *req, struct web_resp *resp)
 	rc = web_json_body(req, &body, &err);
 	if (rc == 0)
 		rc = allocation_input(req, body, &in, &err);
+	if (rc == 0)
+		rc = pool_reachable(req, in.parent_id, &err);
+	if (rc == 0 && in.account_id != 0)
+		rc = auth_account_check(req, in.account_id, &err);
 	if (rc == 0)
 		rc =
 		    ipam_pool_allocate(app->store, req->arena, &in, &out, &err);

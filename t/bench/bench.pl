@@ -15,7 +15,8 @@ my $workers = $ENV{BENCH_WORKERS} // 2;
 
 sub wrk {
 	my ($url) = @_;
-	my $out = `wrk -t2 -c$conns -d${seconds}s --latency '$url' 2>&1`;
+	my $h = $url =~ m{/bench/static} ? '' : "-H '$main::AUTH'";
+	my $out = `wrk -t2 -c$conns -d${seconds}s --latency $h '$url' 2>&1`;
 	my ($rps) = $out =~ /Requests\/sec:\s+([\d.]+)/;
 	my %lat;
 	while ($out =~ /^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$/mg) {
@@ -31,6 +32,7 @@ sub wrk {
 die "wrk is not installed (make deps)\n" unless `which wrk` =~ /wrk/;
 my $cp = CloudPAM::Test->start(workers => $workers,
     args => ['--max-requests', '0']);
+our $AUTH = $cp->auth_header;
 printf "CloudPAM bench: %d workers, wrk -t2 -c%d -d%ds, %s\n", $workers,
     $conns, $seconds, scalar localtime;
 printf "%-26s %10s %9s %9s %8s %12s %10s\n", 'endpoint', 'req/s',

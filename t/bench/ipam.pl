@@ -21,7 +21,7 @@ sub wrk {
 	$duration //= $seconds;
 	my $s = $script ? "-s $script" : '';
 	my $t = $conns < 2 ? 1 : 2;
-	my $out = `wrk -t$t -c$conns -d${duration}s --latency $s '$url' 2>&1`;
+	my $out = `wrk -t$t -c$conns -d${duration}s --latency -H '$main::AUTH' $s '$url' 2>&1`;
 	my ($rps) = $out =~ /Requests\/sec:\s+([\d.]+)/;
 	my %lat;
 	while ($out =~ /^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$/mg) {
@@ -47,7 +47,9 @@ sub line {
 
 my $cp = CloudPAM::Test->start(workers => 2,
     args => ['--max-requests', '0', '--log-level', 'warn']);
-my $http = HTTP::Tiny->new(keep_alive => 1, timeout => 60);
+our $AUTH = $cp->auth_header;
+my $http = HTTP::Tiny->new(keep_alive => 1, timeout => 60,
+    default_headers => { Authorization => 'Bearer ' . $cp->key });
 my $json = JSON::PP->new->utf8;
 print "CloudPAM core IPAM bench: $pools pools, 2 workers, ${seconds}s per run\n";
 

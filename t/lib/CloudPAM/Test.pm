@@ -48,6 +48,7 @@ sub start {
 		env => $opt{env} // {},
 		args => $opt{args} // [],
 		user => $opt{user},
+		bin => $opt{bin},
 		owner => $$,
 	}, $class;
 	$self->{dir} = tempdir('cloudpam-test-XXXXXX', TMPDIR => 1,
@@ -119,7 +120,7 @@ sub key { $_[0]{key} }
 
 sub start_pool {
 	my ($self) = @_;
-	my @cmd = ($BIN, 'serve', '--listen', "unix:$self->{sock}",
+	my @cmd = ($self->{bin} // $BIN, 'serve', '--listen', "unix:$self->{sock}",
 	    '--workers', $self->{workers}, '--socket-mode', '0666',
 	    '--database-url', "sqlite:$self->{db}",
 	    '--template-dir', "$TOP/templates", '--static-dir', "$TOP/static",
