@@ -10,6 +10,7 @@ use CloudPAM::Test;
 use File::Temp qw(tempdir);
 use HTTP::Tiny;
 use IO::Socket::INET;
+use IO::Select;
 use POSIX qw(:sys_wait_h setpgid);
 use Time::HiRes qw(sleep time);
 
@@ -45,6 +46,14 @@ sub start_run {
 		$out .= $line;
 		last if $line =~ /running at/;
 	}
+	# The lines after it (the first-start box), until a short silence.
+	my $sel = IO::Select->new($r);
+	while ($sel->can_read(1)) {
+		my $line = <$r>;
+		last unless defined $line;
+		$out .= $line;
+		last if $line =~ /user add NAME/;
+	}
 	return ($pid, $out, $r);
 }
 
@@ -67,22 +76,38 @@ sub alive { my ($f) = @_; open my $fh, '<', $f or return 0; my $p = <$fh>;
 my ($pid, $out, $pipe) = start_run();
 like($out, qr{CloudPAM is running at http://127\.0\.0\.1:$port/},
     'make run prints the URL');
+my ($token) = $out =~ /setup token\s+([A-Za-z0-9_-]{43})/;
+ok($token, 'a first start prints the one-time setup token') or diag("[$out]");
+like($out, qr{create the first admin at\s+http://127\.0\.0\.1:$port/setup},
+    'and where to use it');
 my $res = $http->get("http://127.0.0.1:$port/");
 is($res->{status}, 200, 'the home page answers at that URL');
+like($res->{content}, qr/Set up CloudPAM/, 'as the set-up page (no user yet)');
 like($res->{content}, qr{<link rel="stylesheet" href="/static/css/app\.css},
     'styled with our CSS');
 is($http->get("http://127.0.0.1:$port/static/css/app.css")->{status}, 200,
     'the CSS is served');
 ok(-f "$var/cloudpam.db", 'database created in var/');
 ok(-d "$var/log", 'logs in var/log');
+# Create the admin the way a new user would, then restart.
+my $setup = $http->get("http://127.0.0.1:$port/setup");
+my ($pre) = ($setup->{headers}{'set-cookie'} // '') =~ /(cloudpam_login=[^;]+)/;
+my ($ft) = $setup->{content} =~ /name="csrf_token" value="([^"]+)"/;
+$res = HTTP::Tiny->new(max_redirect => 0)->post_form(
+    "http://127.0.0.1:$port/setup", { csrf_token => $ft, token => $token,
+    username => 'me', password => 'my first passphrase',
+    password_confirm => 'my first passphrase' }, { headers => { Cookie => $pre } });
+is($res->{status}, 303, 'the first admin is created with the token');
 my $pool_pid = do { open my $f, '<', "$var/cloudpam.pid"; <$f> };
 is(ctrl_c($pid), 0, 'Ctrl-C stops make run cleanly (exit 0)');
 ok(!alive("$var/nginx.pid") && !kill(0, ($pool_pid // 0) + 0),
     'nginx and the pool are gone');
 ok(!-e "$var/cloudpam.sock", 'socket removed');
 
+
 ($pid, $out, $pipe) = start_run();
 like($out, qr/running at/, 'starts again right away');
+unlike($out, qr/setup token/, 'with a user, no setup token is printed');
 is($http->get("http://127.0.0.1:$port/healthz")->{status}, 200,
     'and answers');
 

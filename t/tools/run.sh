@@ -41,7 +41,7 @@ sh t/tools/nginx-conf.sh "$var" "127.0.0.1:$port" "unix:$sock" \
 "$bin" serve --listen "unix:$sock" --workers "$workers" \
     --socket-mode 0666 --pid-file "$var/cloudpam.pid" \
     --database-url "sqlite:$var/cloudpam.db" \
-    --log-file "$var/log/cloudpam.log" &
+    --log-file "$var/log/cloudpam.log" 2>"$var/log/serve.out" &
 pool=$!
 nginx -c "$var/nginx.conf" -p "$var" -e "$var/log/nginx-error.log" &
 web=$!
@@ -67,7 +67,8 @@ until curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null; do
 	if [ $i -gt 100 ] || ! kill -0 "$pool" 2>/dev/null ||
 	    ! kill -0 "$web" 2>/dev/null; then
 		echo "make run: CloudPAM did not start; see var/log/" >&2
-		tail -n 5 "$var/log/cloudpam.log" "$var/log/nginx-error.log" >&2 || true
+		tail -n 5 "$var/log/serve.out" "$var/log/cloudpam.log" \
+		    "$var/log/nginx-error.log" >&2 || true
 		exit 1
 	fi
 	sleep 0.1
@@ -75,5 +76,16 @@ done
 echo
 echo "  CloudPAM is running at http://127.0.0.1:$port/"
 echo "  $workers workers on $sock; logs in var/log/. Press Ctrl-C to stop."
+# On a first start (no user yet) serve issued a one-time setup token.
+token=$(sed -n 's/.*first start: open \/setup .* setup token \([A-Za-z0-9_-]*\).*/\1/p' \
+    "$var/log/serve.out" | tail -n 1)
+if [ -n "$token" ]; then
+	echo
+	echo "  First start: create the first admin at"
+	echo "    http://127.0.0.1:$port/setup"
+	echo "  with the one-time setup token"
+	echo "    $token"
+	echo "  (or from a shell: ./build/cloudpam user add NAME --role admin)"
+fi
 echo
 wait "$pool"
