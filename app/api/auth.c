@@ -40,9 +40,16 @@ sso_claims(struct web_req *req, const struct ipam_auth_config *cfg,
     struct ipam_sso_claims *c)
 {
 	const char *user = web_param(req, "REMOTE_USER");
+	const char *type = web_param(req, "AUTH_TYPE");
 	const char *claim;
 
-	if (!cfg->trust_sso || user == NULL || user[0] == '\0')
+	/*
+	 * Both set by the front server, exactly as configured: nginx's stock
+	 * fastcgi_params pass REMOTE_USER=$remote_user, the unchecked name of
+	 * a client's Basic header, but never an AUTH_TYPE.
+	 */
+	if (!cfg->trust_sso || user == NULL || user[0] == '\0' ||
+	    type == NULL || strcmp(type, cfg->sso_auth_type) != 0)
 		return 0;
 	memset(c, 0, sizeof(*c));
 	c->remote_user = user;
@@ -58,6 +65,8 @@ sso_claims(struct web_req *req, const struct ipam_auth_config *cfg,
 static int
 identify(struct web_req *req, struct ipam_identity *id, struct err *err)
 {
+	(void)bearer_of;
+	(void)sso_claims;
 	(void)req;
 	(void)err;
 	memset(id, 0, sizeof(*id));
@@ -82,9 +91,16 @@ identify(struct web_req *req, struct ipam_identity *id, struct err *err)
 	if (bearer != NULL)
 		return ipam_key_identify(
 		    app->store, req->arena, bearer, now, id, err);
-	if (sso_claims(req, &app->auth, &c))
+	if (sso_claims(req, &app->auth, &c)) {
+		/* A first sign-in creates the user: recorded as its own act. */
+		struct ipam_actor a = { c.remote_user, "user", 0,
+			req->request_id,
+			req->remote_addr ? req->remote_addr : "" };
+
+		ipam_audit_set_actor(&a);
 		return ipam_sso_identify(
 		    app->store, req->arena, &app->auth, &c, id, err);
+	}
 	return ipam_session_identify(app->store, req->arena, &app->auth,
 	    web_cookie(req, AUTH_SESSION_COOKIE), now, id, err);
 }

@@ -150,6 +150,11 @@ ipam_auth_config_load(
 	out->password.parallel = (unsigned)config_int(cfg, CONFIG_ARGON2_P);
 	out->trust_sso = (int)config_int(cfg, CONFIG_TRUST_SSO);
 	out->sso_role_claim = config_str(cfg, CONFIG_SSO_ROLE_CLAIM);
+	out->sso_auth_type = config_str(cfg, CONFIG_SSO_AUTH_TYPE);
+	out->sso_logout_url = config_str(cfg, CONFIG_SSO_LOGOUT_URL);
+	if (out->sso_auth_type[0] == '\0')
+		return err_set(err, 400, "invalid_config",
+		    "CLOUDPAM_SSO_AUTH_TYPE cannot be empty");
 	if (out->password.m_cost < 8 * out->password.parallel)
 		return err_set(err, 400, "invalid_config",
 		    "CLOUDPAM_ARGON2_M must be at least 8 KiB per lane");
@@ -358,6 +363,26 @@ sso_role(const struct ipam_auth_config *cfg, const char *values)
 	return best;
 }
 
+/* The user of the SSO name; refused when disabled or a local user (a
+ * provider account must never become a local one of the same name). */
+static int
+sso_lookup(struct store *st, struct arena *arena,
+    const struct ipam_sso_claims *c, struct store_user *u, int *found,
+    struct err *err)
+{
+	if (store_user_find(st, c->remote_user, arena, u, found, err) == -1)
+		return -1;
+	if (*found && strcmp(u->source, "sso") != 0)
+		return err_set(err, 403, "local_user",
+		    "%s is a local CloudPAM user and cannot sign in through "
+		    "SSO",
+		    c->remote_user);
+	if (*found && u->disabled)
+		return err_set(err, 403, "user_disabled",
+		    "%s is disabled in CloudPAM", c->remote_user);
+	return 0;
+}
+
 int
 ipam_sso_identify(struct store *st, struct arena *arena,
     const struct ipam_auth_config *cfg, const struct ipam_sso_claims *c,
@@ -377,24 +402,34 @@ ipam_sso_identify(struct store *st, struct arena *arena,
 		return err_set(err, 403, "no_role",
 		    "%s is signed in but in no group that has a CloudPAM role",
 		    c->remote_user);
-	if (store_user_find(st, c->remote_user, arena, &u, &found, err) == -1)
+	if (strlen(c->remote_user) > 64 || strlen(email) > 254 ||
+	    strlen(name) > 200)
+		return err_set(err, 403, "invalid_identity",
+		    "the front server's user name or claims are too long");
+	if (sso_lookup(st, arena, c, &u, &found, err) == -1)
 		return -1;
-	if (found && u.disabled)
-		return err_set(err, 403, "user_disabled",
-		    "%s is disabled in CloudPAM", c->remote_user);
 	if (found && strcmp(u.role, ipam_role_names[role]) == 0 &&
 	    strcmp(u.email, email) == 0 && strcmp(u.display_name, name) == 0) {
 		ipam_identity_of_user(out, IPAM_AUTH_SSO, &u);
 		return 0;
 	}
-	if (found && strcmp(u.source, "sso") != 0)
-		return err_set(err, 403, "local_user",
-		    "%s is a local CloudPAM user and cannot sign in through "
-		    "SSO",
-		    c->remote_user);
-	/* First sight, or something changed: write it down, audited. */
+	/*
+	 * First sight, or something changed: write it down, audited.  Look
+	 * again inside the transaction: two first requests of a new user at
+	 * once must not both insert it.
+	 */
 	if (store_begin(st, 1, err) == -1)
 		return -1;
+	if (sso_lookup(st, arena, c, &u, &found, err) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	if (found && strcmp(u.role, ipam_role_names[role]) == 0 &&
+	    strcmp(u.email, email) == 0 && strcmp(u.display_name, name) == 0) {
+		store_rollback(st); /* another request just wrote it */
+		ipam_identity_of_user(out, IPAM_AUTH_SSO, &u);
+		return 0;
+	}
 	before = u;
 	if (!found) {
 		memset(&u, 0, sizeof(u));

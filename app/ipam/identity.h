@@ -117,6 +117,8 @@ struct ipam_auth_config {
 	struct password_params password;
 	int trust_sso;
 	const char *sso_role_claim;
+	const char *sso_auth_type;  /* AUTH_TYPE the front server must set */
+	const char *sso_logout_url; /* where "Sign out" goes; "" none */
 	struct ipam_role_map role_map[IPAM_ROLE_MAP_MAX];
 	size_t nrole_map;
 	enum ipam_role sso_default_role; /* NONE: refuse */

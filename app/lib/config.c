@@ -90,6 +90,15 @@ const struct config_spec config_specs[CONFIG__MAX] = {
 	    "", 0, 0, 0,
 	    "role of SSO users in no mapped group (empty: refuse them)" },
 	/* CONFIG_SSO_DEFAULT_ROLE */
+	{ "CLOUDPAM_SSO_AUTH_TYPE", "--sso-auth-type", CONFIG_TYPE_STRING,
+	    "openid-connect", 0, 0, 0,
+	    "AUTH_TYPE the front server sets for SSO users (anything else, "
+	    "such as nginx's unchecked Basic $remote_user, is ignored)" },
+	/* CONFIG_SSO_AUTH_TYPE */
+	{ "CLOUDPAM_SSO_LOGOUT_URL", "--sso-logout-url", CONFIG_TYPE_STRING, "",
+	    0, 0, 0,
+	    "where Sign out sends SSO users, e.g. "
+	    "/sso/redirect_uri?logout=/" }, /* CONFIG_SSO_LOGOUT_URL */
 };
 
 static int

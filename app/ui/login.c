@@ -64,9 +64,10 @@ render_card(struct web_req *req, struct web_resp *resp, int status,
     const char *template_name, const char *title, const char *path,
     struct json_object *data)
 {
-	json_object_object_add(
-	    data, "form_token", json_object_new_string(form_token(req, resp, path)));
-	return ui_page_render(req, resp, status, template_name, title, "", data);
+	json_object_object_add(data, "form_token",
+	    json_object_new_string(form_token(req, resp, path)));
+	return ui_page_render(
+	    req, resp, status, template_name, title, "", data);
 }
 
 static int
@@ -83,9 +84,10 @@ login_form(struct web_req *req, struct web_resp *resp, int status,
 	json_object_object_add(data, "values", values);
 	if (err != NULL)
 		json_object_object_add(data, "errors",
-		    ui_form_errors(err->field[0] ? err->field : "form",
-		        err->message));
-	return render_card(req, resp, status, "login", "Sign in", "/login", data);
+		    ui_form_errors(
+		        err->field[0] ? err->field : "form", err->message));
+	return render_card(
+	    req, resp, status, "login", "Sign in", "/login", data);
 }
 
 int
@@ -121,11 +123,12 @@ ui_login_post(struct web_req *req, struct web_resp *resp)
 	if (ipam_login(app->store, req->arena, &app->auth, username,
 	        web_form(req, "password"), req->remote_addr, time(NULL), token,
 	        &id, &err) == -1)
-		return login_form(req, resp, err.status >= 500 ? 503 : err.status,
-		    username, &err);
+		return login_form(req, resp,
+		    err.status >= 500 ? 503 : err.status, username, &err);
 	auth_session_cookie(req, resp, token);
 	web_header_setf(resp, "Set-Cookie",
-	    LOGIN_COOKIE "=; Path=/login; Max-Age=0; HttpOnly; SameSite=Strict");
+	    LOGIN_COOKIE
+	    "=; Path=/login; Max-Age=0; HttpOnly; SameSite=Strict");
 	return web_redirect(resp, 303, next_of(req));
 }
 
@@ -139,7 +142,9 @@ ui_logout(struct web_req *req, struct web_resp *resp)
 		return ui_error(req, resp, &err);
 	auth_session_cookie_clear(req, resp);
 	if (auth_identity(req)->kind == IPAM_AUTH_SSO)
-		return web_redirect(resp, 303, "/");
+		return web_redirect(resp, 303,
+		    app->auth.sso_logout_url[0] ? app->auth.sso_logout_url
+		                                : "/");
 	return web_redirect(resp, 303, "/login");
 }
 
@@ -160,12 +165,13 @@ setup_form(struct web_req *req, struct web_resp *resp, int status,
 	json_object_object_add(
 	    values, "display_name", json_object_new_string(v ? v : ""));
 	v = web_form(req, "email");
-	json_object_object_add(values, "email", json_object_new_string(v ? v : ""));
+	json_object_object_add(
+	    values, "email", json_object_new_string(v ? v : ""));
 	json_object_object_add(data, "values", values);
 	if (err != NULL)
 		json_object_object_add(data, "errors",
-		    ui_form_errors(err->field[0] ? err->field : "form",
-		        err->message));
+		    ui_form_errors(
+		        err->field[0] ? err->field : "form", err->message));
 	return render_card(
 	    req, resp, status, "setup", "Set up CloudPAM", "/setup", data);
 }
@@ -213,7 +219,8 @@ ui_setup_post(struct web_req *req, struct web_resp *resp)
 	if (closed)
 		return rc;
 	if (!form_token_ok(req)) {
-		err_set(&err, 403, "csrf", "the form expired: please try again");
+		err_set(
+		    &err, 403, "csrf", "the form expired: please try again");
 		return setup_form(req, resp, 403, &err);
 	}
 	memset(&in, 0, sizeof(in));
@@ -255,12 +262,12 @@ account_page(struct web_req *req, struct web_resp *resp, int status,
 	json_object_object_add(data, "local",
 	    json_object_new_boolean(strcmp(id->user.source, "local") == 0 &&
 	                            id->kind == IPAM_AUTH_SESSION));
-	json_object_object_add(data, "sso",
-	    json_object_new_boolean(id->kind == IPAM_AUTH_SSO));
+	json_object_object_add(
+	    data, "sso", json_object_new_boolean(id->kind == IPAM_AUTH_SSO));
 	if (err != NULL)
 		json_object_object_add(data, "errors",
-		    ui_form_errors(err->field[0] ? err->field : "form",
-		        err->message));
+		    ui_form_errors(
+		        err->field[0] ? err->field : "form", err->message));
 	return ui_page_render(
 	    req, resp, status, "account", "Your account", "account", data);
 }

@@ -118,7 +118,9 @@ add_layout(struct web_req *req, struct json_object *data, const char *title,
 		json_object_object_add(
 		    o, "role", json_object_new_string(id->user.role));
 		json_object_object_add(o, "can_logout",
-		    json_object_new_boolean(id->kind == IPAM_AUTH_SESSION));
+		    json_object_new_boolean(id->kind == IPAM_AUTH_SESSION ||
+		                            (id->kind == IPAM_AUTH_SSO &&
+		                                app->auth.sso_logout_url[0])));
 		json_object_object_add(data, "user", o);
 	}
 	if ((csrf = auth_csrf_token(req)) != NULL)

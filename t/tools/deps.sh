@@ -6,7 +6,8 @@ set -eu
 PACKAGES="build-essential pkg-config nginx libfcgi-dev libfcgi-bin spawn-fcgi
 libsqlite3-dev sqlite3 libjson-c-dev libssl-dev libcurl4-openssl-dev
 libexpat1-dev libargon2-dev libpq-dev wrk clang libclang-rt-14-dev valgrind
-clang-format chromium apache2 apache2-utils curl ca-certificates
+clang-format chromium apache2 apache2-utils libapache2-mod-auth-openidc
+postgresql-15 curl ca-certificates
 perl procps"
 
 SUDO=""

@@ -9,6 +9,9 @@ package CloudPAM::SSO;
 #   $sso->set_groups(alice => ['viewers']); # read by the provider at login
 #   $sso->stop;                             # also done when $sso goes away
 #
+# start($cp, scheme => 'https', conf => sub { ... }) runs another Apache
+# configuration instead of the test one (see start_apache).
+#
 # start() runs t/tools/oidc-provider.mjs (the npm package oidc-provider: a
 # real OpenID provider) and a standalone Apache with mod_proxy_fcgi and
 # mod_auth_openidc (t/tools/apache-sso.conf.in) in front of the test
@@ -56,14 +59,20 @@ sub start {
 	$self->{op_port} = CloudPAM::Test::free_port();
 	$self->{op_port} = CloudPAM::Test::free_port()
 	    while $self->{op_port} == $self->{port};
-	$self->{url} = "http://127.0.0.1:$self->{port}";
+	$self->{scheme} = $opt{scheme} // 'http';
+	$self->{url} = "$self->{scheme}://127.0.0.1:$self->{port}";
 	$self->{op_url} = "http://127.0.0.1:$self->{op_port}";
 	$self->{groups} = "$self->{dir}/groups.json";
 	$self->{conf} = "$self->{dir}/apache.conf";
 	$self->{pidfile} = "$self->{dir}/httpd.pid";
 	$self->set_groups();
-	$self->start_provider;
-	$self->start_apache(%opt);
+	# A failure half-way stops what did start.
+	eval { $self->start_provider; $self->start_apache(%opt); 1 } or do {
+		my $e = $@;
+		local $ENV{CLOUDPAM_KEEP} = 1;
+		$self->stop;
+		die $e . "(logs kept in $self->{dir})\n";
+	};
 	return $self;
 }
 
@@ -109,14 +118,21 @@ sub start_provider {
 	die "oidc-provider did not start:\n" . slurp($out);
 }
 
+# The Apache configuration: t/tools/apache-sso.conf.in filled in, or what
+# $opt{conf}->($self) returns (a whole file that must use $self->{port},
+# $self->{op_port}, $self->{pidfile} and error.log in $self->{dir}).
 sub start_apache {
 	my ($self, %opt) = @_;
-	my $text = slurp("$TOP/t/tools/apache-sso.conf.in");
-	my %v = (RUN => $self->{dir}, PORT => $self->{port},
-	    OP_PORT => $self->{op_port}, SOCKET => $self->{cp}{sock},
-	    STATIC => "$TOP/static");
-	$text =~ s/\@(RUN|PORT|OP_PORT|SOCKET|STATIC)\@/$v{$1}/g;
-	$text .= $opt{extra} if defined $opt{extra};
+	my $text;
+	if ($opt{conf}) {
+		$text = $opt{conf}->($self);
+	} else {
+		$text = slurp("$TOP/t/tools/apache-sso.conf.in");
+		my %v = (RUN => $self->{dir}, PORT => $self->{port},
+		    OP_PORT => $self->{op_port}, SOCKET => $self->{cp}{sock},
+		    STATIC => "$TOP/static");
+		$text =~ s/\@(RUN|PORT|OP_PORT|SOCKET|STATIC)\@/$v{$1}/g;
+	}
 	spew($self->{conf}, $text);
 	my $out = `$APACHE -f $self->{conf} -k start 2>&1`;
 	die "apache2 -k start failed: $out\n" . $self->error_log if $?;
@@ -148,7 +164,8 @@ sub new_jar {
 
 # One request with curl (no redirects followed); with a jar, cookies are
 # read from and written to it.  $target is a path on Apache or a full URL.
-# opt: headers => { name => value } (or [[name, value], ...]),
+# opt: headers => { name => value } (or [[name, value], ...]), quiet => 1
+#      (no curl error messages),
 #      body => raw, form => { ... } / [k, v, ...], json => ref.
 # Returns { status, redirect, url, body, headers => { lc name => value } }.
 sub curl {
@@ -156,8 +173,8 @@ sub curl {
 	my $url = $target =~ m{^https?://} ? $target : $self->url($target);
 	my $n = ++$self->{requests};
 	my ($bodyf, $hdrf) = ("$self->{dir}/body-$n", "$self->{dir}/head-$n");
-	my @cmd = ('curl', '-s', '-S', '--max-time', '15', '-o', $bodyf, '-D',
-	    $hdrf, '-w', '%{http_code} %{redirect_url}', '-X', $method);
+	my @cmd = ('curl', '-s', $opt{quiet} ? () : '-S', '--max-time', '15', '-o', $bodyf, '-D',
+	    $hdrf, '-w', '%{http_code} %{redirect_url}', '-k', '-X', $method);
 	push @cmd, '-c', $jar, '-b', $jar if defined $jar;
 	my $h = $opt{headers} // {};
 	my @h = ref $h eq 'HASH' ? map { [$_, $h->{$_}] } sort keys %$h : @$h;
@@ -207,7 +224,8 @@ sub uri_escape {
 # Sign in as $user through Apache, the provider's login form and consent,
 # as a browser would, starting at $opt{path} (default /).  Returns
 # { jar, response (the last one: CloudPAM's page), trail (status + URL of
-# each step) }.
+# each step) }.  With no_final => 1 it stops at the redirect back from
+# /sso/redirect_uri: the session exists, CloudPAM has seen no request yet.
 sub login {
 	my ($self, $user, %opt) = @_;
 	my $jar = $opt{jar} // $self->new_jar;
@@ -217,6 +235,7 @@ sub login {
 	for (1 .. 20) {
 		push @trail, "$r->{status} $r->{url}";
 		if ($r->{status} =~ /^30[1237]$/ && $r->{redirect} ne '') {
+			last if $opt{no_final} && $r->{url} =~ m{/sso/redirect_uri\?};
 			$r = $self->curl($jar, GET => $r->{redirect});
 			next;
 		}
@@ -234,7 +253,8 @@ sub login {
 			last;
 		}
 	}
-	push @trail, "$r->{status} $r->{url}";
+	my $last = "$r->{status} $r->{url}";
+	push @trail, $last unless $trail[-1] eq $last;
 	return { jar => $jar, response => $r, trail => \@trail };
 }
 
