@@ -22,6 +22,17 @@ ipam_audit_set_actor(const struct ipam_actor *actor)
 	have_current = 1;
 }
 
+void
+ipam_audit_set_user(const char *name)
+{
+	struct ipam_actor a = *ipam_audit_actor();
+
+	a.name = name;
+	a.type = "user";
+	a.key_id = 0;
+	ipam_audit_set_actor(&a);
+}
+
 const struct ipam_actor *
 ipam_audit_actor(void)
 {

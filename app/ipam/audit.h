@@ -33,6 +33,11 @@ struct ipam_actor {
  * strings must live until the next call. */
 void ipam_audit_set_actor(const struct ipam_actor *actor);
 
+/* The actor becomes the user name (who has just proved who they are, at
+ * sign-in or set-up), keeping the request id and client address.  name
+ * must live until the next call. */
+void ipam_audit_set_user(const char *name);
+
 /* The current actor (never NULL). */
 const struct ipam_actor *ipam_audit_actor(void);
 

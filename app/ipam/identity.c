@@ -629,8 +629,10 @@ ipam_login(struct store *st, struct arena *arena,
 		rc = session_start(st, u.id, client_addr, now, token, hash, err);
 	if (rc == 0)
 		rc = store_user_set_login(st, u.id, err);
-	if (rc == 0)
+	if (rc == 0) {
+		ipam_audit_set_user(u.username);
 		rc = ipam_audit(st, "login", "user", u.id, NULL, NULL, err);
+	}
 	if (rc == -1 || store_commit(st, err) == -1) {
 		store_rollback(st);
 		return -1;
@@ -658,13 +660,6 @@ ipam_logout(struct store *st, const struct ipam_identity *id, struct err *err)
 }
 
 int
-ipam_session_create(struct store *st, int64_t user_id, const char *client_addr,
-    time_t now, char token[SECRET_TOKEN_SIZE], char hash[65], struct err *err)
-{
-	return session_start(st, user_id, client_addr, now, token, hash, err);
-}
-
-int
 ipam_session_begin(struct store *st, struct arena *arena, int64_t user_id,
     const char *client_addr, time_t now, char token[SECRET_TOKEN_SIZE],
     struct ipam_identity *out, struct err *err)
@@ -675,15 +670,18 @@ ipam_session_begin(struct store *st, struct arena *arena, int64_t user_id,
 	memset(out, 0, sizeof(*out));
 	if (store_begin(st, 1, err) == -1)
 		return -1;
-	if (store_user_get(st, user_id, arena, &u, err) == -1 ||
-	    session_start(st, u.id, client_addr, now, token, hash, err) == -1 ||
+	if (store_user_get(st, user_id, arena, &u, err) == -1)
+		goto fail;
+	ipam_audit_set_user(u.username);
+	if (session_start(st, u.id, client_addr, now, token, hash, err) == -1 ||
 	    store_user_set_login(st, u.id, err) == -1 ||
 	    ipam_audit(st, "login", "user", u.id, NULL, NULL, err) == -1 ||
-	    store_commit(st, err) == -1) {
-		store_rollback(st);
-		return -1;
-	}
+	    store_commit(st, err) == -1)
+		goto fail;
 	ipam_identity_of_user(out, IPAM_AUTH_SESSION, &u);
 	memcpy(out->session_hash, hash, sizeof(hash));
 	return 0;
+fail:
+	store_rollback(st);
+	return -1;
 }

@@ -519,8 +519,10 @@ ipam_setup_complete(struct store *st, struct arena *arena,
 		    "server's log");
 	if (rc == 0)
 		rc = user_in_check(&admin, err);
-	if (rc == 0)
+	if (rc == 0) {
+		ipam_audit_set_user(admin.username);
 		rc = user_insert(st, arena, cfg, &admin, "setup", out, err);
+	}
 	if (rc == 0)
 		rc = store_setting_set(st, "setup_token_hash", "", err);
 	return finish(st, rc, err);

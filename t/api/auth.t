@@ -88,6 +88,8 @@ is(sql($cp, "SELECT role FROM users WHERE username = 'root-admin'"), 'admin',
     'the first admin exists');
 is(sql($cp, "SELECT count(*) FROM audit_events WHERE action = 'setup'"), '1',
     'setup audited');
+is(sql($cp, "SELECT actor FROM audit_events WHERE action = 'setup'"), 'root-admin',
+    'by the new admin');
 $res = $cp->get('/', cookie => $cookie);
 is($res->{status}, 200, 'the session opens the dashboard');
 like($res->{content}, qr/root-admin/, 'showing the user');
@@ -121,6 +123,8 @@ is(sql($cp, 'SELECT id_hash FROM sessions'), sha256_hex($value),
     'only its SHA-256 is stored');
 is(sql($cp, "SELECT count(*) FROM audit_events WHERE action = 'login'"), '1',
     'the sign-in is audited');
+is(sql($cp, "SELECT actor || ' ' || actor_type FROM audit_events WHERE action = 'login'"),
+    'olga user', 'with the user who signed in as the actor');
 my $me = $json->decode($cp->get('/api/v1/me', cookie => $s->{cookie})->{content});
 is($me->{user}{username}, 'olga', '/api/v1/me with the cookie');
 is($me->{auth}, 'session', 'signed in by session');
