@@ -30,7 +30,7 @@ struct app {
 	char asset_css[APP_ASSET_URL_MAX]; /* fingerprinted URLs */
 	char asset_js[APP_ASSET_URL_MAX];
 	char asset_icon[APP_ASSET_URL_MAX];
-	struct ipam_auth_config auth; /* sessions, passwords, SSO */
+	struct ipam_auth_config auth;   /* sessions, passwords, SSO */
 	char secret[SECRET_TOKEN_SIZE]; /* the instance secret (CSRF) */
 };
 

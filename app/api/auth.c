@@ -160,8 +160,7 @@ csrf_ok(struct web_req *req)
 }
 
 static int
-deny(struct web_req *req, struct web_resp *resp, int api,
-    const struct err *err)
+deny(struct web_req *req, struct web_resp *resp, int api, const struct err *err)
 {
 	if (api)
 		web_fail(resp, err);
@@ -195,8 +194,8 @@ to_login(struct web_req *req, struct web_resp *resp)
 }
 
 int
-auth_gate(struct web_req *req, struct web_resp *resp,
-    const struct web_route *route)
+auth_gate(
+    struct web_req *req, struct web_resp *resp, const struct web_route *route)
 {
 	struct ipam_identity *id;
 	struct err err = ERR_INIT;

@@ -28,8 +28,8 @@
  * Identify req and check it may call route.  0: go on (req->identity is
  * set); 1: the answer is already in resp.
  */
-int auth_gate(struct web_req *req, struct web_resp *resp,
-    const struct web_route *route);
+int auth_gate(
+    struct web_req *req, struct web_resp *resp, const struct web_route *route);
 
 /* The identity of the request (kind NONE when anonymous; never NULL after
  * the gate). */

@@ -55,8 +55,9 @@ api_special_update(struct web_req *req, struct web_resp *resp)
 	if (rc == 0)
 		rc = web_fields_json(body, special_fields, F__MAX, v, &err);
 	json_object_put(body);
-	if (rc == -1 || ipam_special_set_allowed(app->store, req->arena,
-	                    req->path_id, (int)v[F_ALLOWED].i, &row, &err) == -1)
+	if (rc == -1 ||
+	    ipam_special_set_allowed(app->store, req->arena, req->path_id,
+	        (int)v[F_ALLOWED].i, &row, &err) == -1)
 		return web_fail(resp, &err);
 	return web_json(resp, 200, ipam_special_json(&row));
 }

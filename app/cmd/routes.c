@@ -27,7 +27,8 @@ static const struct web_route core[] = {
 	{ GET, "/api/v1/status", api_status, WEB_ROUTE_API, "read" },
 	{ GET, "/api/v1/openapi.yaml", api_openapi, WEB_ROUTE_API, "public" },
 	{ GET, "/api/v1/settings", api_settings_get, WEB_ROUTE_API, "read" },
-	{ PATCH, "/api/v1/settings", api_settings_patch, WEB_ROUTE_API, "admin" },
+	{ PATCH, "/api/v1/settings", api_settings_patch, WEB_ROUTE_API,
+	    "admin" },
 };
 
 ROUTE_TABLE(routes_core, core);
@@ -40,7 +41,7 @@ cloudpam_routes_init(void)
 {
 	const struct route_table *tables[] = { &routes_core, &routes_pools,
 		&routes_catalog, &routes_transfer, &routes_pages,
-		&routes_identity, &routes_users };
+		&routes_identity, &routes_users, &routes_audit };
 	size_t i, n = 0;
 
 	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {

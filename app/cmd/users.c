@@ -151,8 +151,8 @@ user_add(struct cli *c, int argc, char **argv)
 	in.password = password;
 	if (ipam_user_create(c->st, c->arena, &c->auth, &in, &u, &err) == -1)
 		return fail(&err);
-	printf("user %s (%s) created with id %" PRId64 "\n", u.username,
-	    u.role, u.id);
+	printf("user %s (%s) created with id %" PRId64 "\n", u.username, u.role,
+	    u.id);
 	if (generated)
 		printf("password: %s\n", password);
 	return 0;
@@ -175,8 +175,8 @@ user_password(struct cli *c, int argc, char **argv)
 	if (password_of(has_flag(argc, argv, "--password-stdin"), password,
 	        sizeof(password), &generated) == -1)
 		return 1;
-	if (ipam_user_set_password(c->st, c->arena, &c->auth, u.id, NULL,
-	        password, &err) == -1)
+	if (ipam_user_set_password(
+	        c->st, c->arena, &c->auth, u.id, NULL, password, &err) == -1)
 		return fail(&err);
 	printf("password of %s changed; their sessions ended\n", u.username);
 	if (generated)
@@ -283,9 +283,8 @@ token_create(struct cli *c, int argc, char **argv)
 	in.user_id = u.id;
 	in.name = opt_value(argc, argv, "--name");
 	in.scope = opt_value(argc, argv, "--scope");
-	if (accounts != NULL &&
-	    parse_ids(accounts, ids, IPAM_KEY_ACCOUNTS_MAX, &in.naccounts) ==
-	        -1) {
+	if (accounts != NULL && parse_ids(accounts, ids, IPAM_KEY_ACCOUNTS_MAX,
+	                            &in.naccounts) == -1) {
 		fprintf(stderr, "cloudpam: --accounts takes ids: 1,2,3\n");
 		return 2;
 	}
@@ -369,7 +368,8 @@ tokens_main(const struct config *cfg, int argc, char **argv)
 	else if (strcmp(argv[0], "revoke") == 0)
 		rc = token_revoke(&c, argv[1]);
 	else {
-		fprintf(stderr, "cloudpam: unknown token command %s\n", argv[0]);
+		fprintf(
+		    stderr, "cloudpam: unknown token command %s\n", argv[0]);
 		rc = 2;
 	}
 	cli_close(&c);

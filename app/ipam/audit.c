@@ -6,8 +6,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-static const struct ipam_actor system_actor = { "system", "system", 0, "",
-	"" };
+static const struct ipam_actor system_actor = { "system", "system", 0, "", "" };
 static struct ipam_actor current;
 static int have_current;
 
@@ -49,8 +48,8 @@ text_of(struct json_object *o)
 }
 
 int
-ipam_audit_named(struct store *st, const char *action,
-    const char *object_type, const char *object_id, struct json_object *before,
+ipam_audit_named(struct store *st, const char *action, const char *object_type,
+    const char *object_id, struct json_object *before,
     struct json_object *after, struct err *err)
 {
 	const struct ipam_actor *a = ipam_audit_actor();

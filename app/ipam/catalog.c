@@ -292,8 +292,8 @@ ipam_vrf_delete(
 	if (rc == 0)
 		rc = vrf_delete_locked(st, arena, id, err);
 	if (rc == 0)
-		rc = ipam_audit(st, "vrf.delete", "vrf", id, ipam_vrf_json(&old),
-		    NULL, err);
+		rc = ipam_audit(st, "vrf.delete", "vrf", id,
+		    ipam_vrf_json(&old), NULL, err);
 	return finish(st, rc, err);
 }
 

@@ -16,8 +16,8 @@
 #include "lib/hash.h"
 #include "lib/log.h"
 
-const char *const ipam_role_names[IPAM_ROLE__MAX] = { "", "viewer",
-	"operator", "auditor", "admin" };
+const char *const ipam_role_names[IPAM_ROLE__MAX] = { "", "viewer", "operator",
+	"auditor", "admin" };
 
 const char *const ipam_perm_names[IPAM_PERM__MAX] = { "public", "signed_in",
 	"read", "write", "audit", "admin" };
@@ -25,10 +25,10 @@ const char *const ipam_perm_names[IPAM_PERM__MAX] = { "public", "signed_in",
 #define P(x) (1u << IPAM_PERM_##x)
 
 static const unsigned role_perms[IPAM_ROLE__MAX] = {
-	0,                                                  /* NONE */
-	P(SIGNED_IN) | P(READ),                             /* viewer */
-	P(SIGNED_IN) | P(READ) | P(WRITE),                  /* operator */
-	P(SIGNED_IN) | P(READ) | P(AUDIT),                  /* auditor */
+	0,                                                       /* NONE */
+	P(SIGNED_IN) | P(READ),                                  /* viewer */
+	P(SIGNED_IN) | P(READ) | P(WRITE),                       /* operator */
+	P(SIGNED_IN) | P(READ) | P(AUDIT),                       /* auditor */
 	P(SIGNED_IN) | P(READ) | P(WRITE) | P(AUDIT) | P(ADMIN), /* admin */
 };
 
@@ -276,8 +276,8 @@ ipam_key_identify(struct store *st, struct arena *arena, const char *bearer,
 	if (!secret_equal(hash, k.secret_hash))
 		return err_set(err, 401, "invalid_key", "unknown API key");
 	if (k.revoked_at != 0)
-		return err_set(err, 401, "key_revoked",
-		    "this API key was revoked");
+		return err_set(
+		    err, 401, "key_revoked", "this API key was revoked");
 	if (k.expires_at != 0 && now >= k.expires_at)
 		return err_set(
 		    err, 401, "key_expired", "this API key has expired");
@@ -444,9 +444,10 @@ ipam_sso_identify(struct store *st, struct arena *arena,
 	if (rc == 0)
 		rc = store_user_get(st, found ? u.id : id, arena, &u, err);
 	if (rc == 0)
-		rc = ipam_audit(st, found ? "user.sso_update" : "user.sso_create",
-		    "user", u.id, found ? ipam_user_json(&before) : NULL,
-		    ipam_user_json(&u), err);
+		rc = ipam_audit(st,
+		    found ? "user.sso_update" : "user.sso_create", "user", u.id,
+		    found ? ipam_user_json(&before) : NULL, ipam_user_json(&u),
+		    err);
 	if (rc == -1 || store_commit(st, err) == -1) {
 		store_rollback(st);
 		return -1;
@@ -549,8 +550,8 @@ login_refused(struct store *st, const char *user_key, const char *addr_key,
 	}
 	log_fields(LOG_LEVEL_WARN, "login failed", "user", username, "reason",
 	    why, NULL);
-	return err_set(err, 401, "invalid_login",
-	    "the username or password is not right");
+	return err_set(
+	    err, 401, "invalid_login", "the username or password is not right");
 }
 
 int
@@ -578,15 +579,15 @@ ipam_login(struct store *st, struct arena *arena,
 	snprintf(user_key, sizeof(user_key), "user:%s", username);
 	snprintf(addr_key, sizeof(addr_key), "addr:%s",
 	    client_addr ? client_addr : "");
-	if (throttle_check(st, user_key, now, cfg->login_lock, &wait_user,
-	        err) == -1 ||
-	    throttle_check(st, addr_key, now, cfg->login_lock, &wait_addr,
-	        err) == -1)
+	if (throttle_check(
+	        st, user_key, now, cfg->login_lock, &wait_user, err) == -1 ||
+	    throttle_check(
+	        st, addr_key, now, cfg->login_lock, &wait_addr, err) == -1)
 		return -1;
 	wait = wait_user > wait_addr ? wait_user : wait_addr;
 	if (wait > 0) {
-		log_fields(LOG_LEVEL_WARN, "login throttled", "user", username,
-		    NULL);
+		log_fields(
+		    LOG_LEVEL_WARN, "login throttled", "user", username, NULL);
 		return err_set(err, 429, "login_throttled",
 		    "too many failed sign-ins: try again in %lld second%s",
 		    (long long)wait, wait == 1 ? "" : "s");
@@ -594,12 +595,13 @@ ipam_login(struct store *st, struct arena *arena,
 	if (store_user_find(st, username, arena, &u, &found, err) == -1)
 		return -1;
 	if (!found || u.disabled || strcmp(u.source, "local") != 0) {
-		/* Spend the time a real check would, so timing tells nothing. */
+		/* Spend the time a real check would, so timing tells nothing.
+		 */
 		password_verify("$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$"
 		                "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
 		    password);
 		return login_refused(st, user_key, addr_key, username,
-		    !found ? "unknown user"
+		    !found       ? "unknown user"
 		    : u.disabled ? "user disabled"
 		                 : "not a local user",
 		    now, cfg->login_lock, err);
@@ -626,7 +628,8 @@ ipam_login(struct store *st, struct arena *arena,
 	if (rc == 0)
 		rc = store_throttle_clear(st, addr_key, err);
 	if (rc == 0)
-		rc = session_start(st, u.id, client_addr, now, token, hash, err);
+		rc =
+		    session_start(st, u.id, client_addr, now, token, hash, err);
 	if (rc == 0)
 		rc = store_user_set_login(st, u.id, err);
 	if (rc == 0) {

@@ -101,7 +101,8 @@ int ipam_identity_may(
 
 /* Whether a collector-limited identity may touch account_id (always 1
  * for others; 0 for account 0 when limited). */
-int ipam_identity_account_ok(const struct ipam_identity *id, int64_t account_id);
+int ipam_identity_account_ok(
+    const struct ipam_identity *id, int64_t account_id);
 
 struct ipam_role_map {
 	const char *value; /* claim value, e.g. "netadmins" */
@@ -145,9 +146,8 @@ int ipam_session_identify(struct store *st, struct arena *arena,
 /* A Bearer key "cpk_<id>_<secret>".  401 "invalid_key" (malformed,
  * unknown or wrong secret), "key_revoked", "key_expired" or
  * "user_disabled". */
-int ipam_key_identify(struct store *st, struct arena *arena,
-    const char *bearer, time_t now, struct ipam_identity *out,
-    struct err *err);
+int ipam_key_identify(struct store *st, struct arena *arena, const char *bearer,
+    time_t now, struct ipam_identity *out, struct err *err);
 
 /* What the front server asserted (exact-case FastCGI parameters). */
 struct ipam_sso_claims {
@@ -195,8 +195,8 @@ int ipam_csrf_token(const struct ipam_identity *id, const char *secret,
     char out[SECRET_TOKEN_SIZE]);
 
 /* The instance's secret (made on first use and kept in settings). */
-int ipam_instance_secret(struct store *st, struct arena *arena, char **out,
-    struct err *err);
+int ipam_instance_secret(
+    struct store *st, struct arena *arena, char **out, struct err *err);
 
 /* --- users ------------------------------------------------------------- */
 
@@ -215,7 +215,8 @@ struct ipam_user_in {
 int ipam_username_check(const char *name, struct err *err);
 
 /* Check a new password: 12-256 bytes.  400 naming field. */
-int ipam_password_check(const char *password, const char *field, struct err *err);
+int ipam_password_check(
+    const char *password, const char *field, struct err *err);
 
 int ipam_user_create(struct store *st, struct arena *arena,
     const struct ipam_auth_config *cfg, const struct ipam_user_in *in,

@@ -86,8 +86,8 @@ ipam_key_json(const struct store_api_key *k)
 	json_object_object_add(o, "expires_at", time_json(k->expires_at));
 	json_object_object_add(o, "last_used_at", time_json(k->last_used_at));
 	json_object_object_add(o, "revoked_at", time_json(k->revoked_at));
-	json_object_object_add(o, "revoked",
-	    json_object_new_boolean(k->revoked_at != 0));
+	json_object_object_add(
+	    o, "revoked", json_object_new_boolean(k->revoked_at != 0));
 	add_string(o, "created_at", k->created_at);
 	return o;
 }
@@ -125,8 +125,8 @@ ipam_password_check(const char *password, const char *field, struct err *err)
 	size_t len = password ? strlen(password) : 0;
 
 	if (len == 0)
-		return err_field(err, 400, "missing_field", field,
-		    "a password is required");
+		return err_field(
+		    err, 400, "missing_field", field, "a password is required");
 	if (len < IPAM_PASSWORD_MIN)
 		return err_field(err, 400, "weak_password", field,
 		    "use at least %d characters", IPAM_PASSWORD_MIN);
@@ -140,8 +140,8 @@ static int
 role_check(const char *role, struct err *err)
 {
 	if (role == NULL)
-		return err_field(err, 400, "missing_field", "role",
-		    "role is required");
+		return err_field(
+		    err, 400, "missing_field", "role", "role is required");
 	if (ipam_role_parse(role) == IPAM_ROLE_NONE)
 		return err_field(err, 400, "invalid_value", "role",
 		    "role is one of admin, operator, viewer, auditor");
@@ -182,7 +182,8 @@ user_insert(struct store *st, struct arena *arena,
 	if (store_user_insert(st, &u, &id, err) == -1 ||
 	    store_user_get(st, id, arena, out, err) == -1)
 		return -1;
-	return ipam_audit(st, action, "user", id, NULL, ipam_user_json(out), err);
+	return ipam_audit(
+	    st, action, "user", id, NULL, ipam_user_json(out), err);
 }
 
 static int
@@ -205,8 +206,8 @@ ipam_user_create(struct store *st, struct arena *arena,
 		return -1;
 	if (store_begin(st, 1, err) == -1)
 		return -1;
-	return finish(st, user_insert(st, arena, cfg, in, "user.create", out, err),
-	    err);
+	return finish(
+	    st, user_insert(st, arena, cfg, in, "user.create", out, err), err);
 }
 
 /* 409 when the change would leave no enabled admin. */
@@ -297,7 +298,8 @@ ipam_user_set_password(struct store *st, struct arena *arena,
 	if (rc == 0)
 		rc = store_session_delete_user(st, id, err);
 	if (rc == 0)
-		rc = ipam_audit(st, "user.password", "user", id, NULL, NULL, err);
+		rc = ipam_audit(
+		    st, "user.password", "user", id, NULL, NULL, err);
 	return finish(st, rc, err);
 }
 
@@ -333,8 +335,8 @@ scope_check(const struct ipam_key_in *in, const struct store_user *owner,
 	unsigned perms = ipam_role_perms(ipam_role_parse(owner->role));
 
 	if (in->scope == NULL)
-		return err_field(err, 400, "missing_field", "scope",
-		    "scope is required");
+		return err_field(
+		    err, 400, "missing_field", "scope", "scope is required");
 	if (strcmp(in->scope, "read") && strcmp(in->scope, "write") &&
 	    strcmp(in->scope, "collector"))
 		return err_field(err, 400, "invalid_value", "scope",
@@ -357,8 +359,9 @@ scope_check(const struct ipam_key_in *in, const struct store_user *owner,
 }
 
 static int
-key_in_check(struct store *st, struct arena *arena, const struct ipam_key_in *in,
-    struct store_user *owner, struct json_object **accounts, struct err *err)
+key_in_check(struct store *st, struct arena *arena,
+    const struct ipam_key_in *in, struct store_user *owner,
+    struct json_object **accounts, struct err *err)
 {
 	struct store_account a;
 	size_t i;
@@ -508,12 +511,12 @@ ipam_setup_complete(struct store *st, struct arena *arena,
 		rc = err_set(err, 404, "setup_closed",
 		    "CloudPAM is already set up: sign in instead");
 	if (rc == 0)
-		rc = store_setting_get(st, "setup_token_hash", arena, &want, err);
-	if (rc == 0 &&
-	    (token == NULL || token[0] == '\0' || want == NULL ||
-	        want[0] == '\0' ||
-	        hash_sha256_hex(token, strlen(token), hash) == -1 ||
-	        !secret_equal(hash, want)))
+		rc = store_setting_get(
+		    st, "setup_token_hash", arena, &want, err);
+	if (rc == 0 && (token == NULL || token[0] == '\0' || want == NULL ||
+	                   want[0] == '\0' ||
+	                   hash_sha256_hex(token, strlen(token), hash) == -1 ||
+	                   !secret_equal(hash, want)))
 		rc = err_field(err, 403, "invalid_setup_token", "token",
 		    "the setup token is not right: it is printed in the "
 		    "server's log");

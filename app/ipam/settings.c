@@ -21,8 +21,8 @@ setting_json(const char *key, const char *value)
 {
 	struct json_object *o = json_object_new_object();
 
-	json_object_object_add(o, key,
-	    value != NULL ? json_object_new_string(value) : NULL);
+	json_object_object_add(
+	    o, key, value != NULL ? json_object_new_string(value) : NULL);
 	return o;
 }
 

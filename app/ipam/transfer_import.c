@@ -22,8 +22,8 @@
 #include "ip/ip_blocks.h"
 #include "ipam/audit.h"
 #include "ipam/catalog.h"
-#include "ipam/objects.h"
 #include "ipam/ipam_internal.h"
+#include "ipam/objects.h"
 #include "ipam/pool.h"
 #include "ipam/transfer_rows.h"
 

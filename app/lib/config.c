@@ -59,8 +59,8 @@ const struct config_spec config_specs[CONFIG__MAX] = {
 	{ "CLOUDPAM_BUSY_TIMEOUT", "--busy-timeout", CONFIG_TYPE_INT, "5000", 0,
 	    600000, 0, "milliseconds to wait for a locked database" },
 	/* CONFIG_BUSY_TIMEOUT */
-	{ "CLOUDPAM_SESSION_IDLE", "--session-idle", CONFIG_TYPE_INT, "7200", 60,
-	    2592000, 0, "seconds a session lives without a request" },
+	{ "CLOUDPAM_SESSION_IDLE", "--session-idle", CONFIG_TYPE_INT, "7200",
+	    60, 2592000, 0, "seconds a session lives without a request" },
 	/* CONFIG_SESSION_IDLE */
 	{ "CLOUDPAM_SESSION_MAX", "--session-max", CONFIG_TYPE_INT, "43200", 60,
 	    31536000, 0, "seconds a session lives at most after login" },
@@ -68,8 +68,8 @@ const struct config_spec config_specs[CONFIG__MAX] = {
 	{ "CLOUDPAM_ARGON2_T", "--argon2-t", CONFIG_TYPE_INT, "2", 1, 64, 0,
 	    "argon2id iterations for password hashes" }, /* CONFIG_ARGON2_T */
 	{ "CLOUDPAM_ARGON2_M", "--argon2-m", CONFIG_TYPE_INT, "19456", 8,
-	    4194304, 0,
-	    "argon2id memory in KiB for password hashes" }, /* CONFIG_ARGON2_M */
+	    4194304, 0, "argon2id memory in KiB for password hashes" }, /* CONFIG_ARGON2_M
+	                                                                 */
 	{ "CLOUDPAM_ARGON2_P", "--argon2-p", CONFIG_TYPE_INT, "1", 1, 16, 0,
 	    "argon2id lanes for password hashes" }, /* CONFIG_ARGON2_P */
 	{ "CLOUDPAM_LOGIN_LOCK", "--login-lock", CONFIG_TYPE_INT, "900", 1,

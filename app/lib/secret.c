@@ -37,7 +37,8 @@ b64url32(const unsigned char in[32], char out[SECRET_TOKEN_SIZE])
 	unsigned v;
 
 	for (i = 0; i + 3 <= 30; i += 3) {
-		v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
+		v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 |
+		    in[i + 2];
 		out[o++] = abc[v >> 18 & 63];
 		out[o++] = abc[v >> 12 & 63];
 		out[o++] = abc[v >> 6 & 63];

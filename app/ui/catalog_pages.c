@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "api/app.h"
-#include "ipam/settings.h"
 #include "api/json.h"
 #include "ipam/catalog.h"
 #include "ipam/pool.h"
+#include "ipam/settings.h"
 #include "ui/errors.h"
 #include "ui/page.h"
 #include "ui/ui_pool.h"

@@ -316,7 +316,7 @@ ui_account_password(struct web_req *req, struct web_resp *resp)
 	        req->remote_addr, time(NULL), token, &fresh, &err) == -1)
 		return ui_error(req, resp, &err);
 	auth_session_cookie(req, resp, token);
-	ui_flash_set(resp,
-	    "Password changed. You were signed out everywhere else.");
+	ui_flash_set(
+	    resp, "Password changed. You were signed out everywhere else.");
 	return web_redirect(resp, 303, "/account");
 }

@@ -84,7 +84,7 @@ struct web_req {
 	int64_t path_id; /* first {id} parameter, or 0 */
 	size_t route_index;
 
-	void *app; /* the application's context */
+	void *app;      /* the application's context */
 	void *identity; /* who is asking, set by the application */
 	const struct web_limits *limits;
 };
