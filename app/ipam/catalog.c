@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ipam/audit.h"
+#include "ipam/ipam_internal.h"
 #include "ipam/objects.h"
 #include "ipam/pool.h"
 
@@ -227,17 +228,6 @@ account_delete_locked(
 	return store_account_delete(st, id, err);
 }
 
-/* Commit when rc is 0, else roll back; the result of the change. */
-static int
-finish(struct store *st, int rc, struct err *err)
-{
-	if (rc == -1 || store_commit(st, err) == -1) {
-		store_rollback(st);
-		return -1;
-	}
-	return 0;
-}
-
 int
 ipam_vrf_create(struct store *st, struct arena *arena,
     const struct store_vrf *in, struct store_vrf *out, struct err *err)
@@ -247,7 +237,7 @@ ipam_vrf_create(struct store *st, struct arena *arena,
 	if (store_begin(st, 1, err) == -1)
 		return -1;
 	rc = ipam_vrf_create_in(st, arena, in, "vrf.create", out, err);
-	return finish(st, rc, err);
+	return ipam_finish(st, rc, err);
 }
 
 int
@@ -276,7 +266,7 @@ ipam_vrf_update(struct store *st, struct arena *arena,
 	if (rc == 0)
 		rc = ipam_audit(st, "vrf.update", "vrf", in->id,
 		    ipam_vrf_json(&old), ipam_vrf_json(out), err);
-	return finish(st, rc, err);
+	return ipam_finish(st, rc, err);
 }
 
 int
@@ -294,7 +284,7 @@ ipam_vrf_delete(
 	if (rc == 0)
 		rc = ipam_audit(st, "vrf.delete", "vrf", id,
 		    ipam_vrf_json(&old), NULL, err);
-	return finish(st, rc, err);
+	return ipam_finish(st, rc, err);
 }
 
 int
@@ -306,7 +296,7 @@ ipam_account_create(struct store *st, struct arena *arena,
 	if (store_begin(st, 1, err) == -1)
 		return -1;
 	rc = ipam_account_create_in(st, arena, in, "account.create", out, err);
-	return finish(st, rc, err);
+	return ipam_finish(st, rc, err);
 }
 
 int
@@ -335,7 +325,7 @@ ipam_account_update(struct store *st, struct arena *arena,
 	if (rc == 0)
 		rc = ipam_audit(st, "account.update", "account", in->id,
 		    ipam_account_json(&old), ipam_account_json(out), err);
-	return finish(st, rc, err);
+	return ipam_finish(st, rc, err);
 }
 
 int
@@ -353,5 +343,15 @@ ipam_account_delete(
 	if (rc == 0)
 		rc = ipam_audit(st, "account.delete", "account", id,
 		    ipam_account_json(&old), NULL, err);
-	return finish(st, rc, err);
+	return ipam_finish(st, rc, err);
+}
+
+int
+ipam_finish(struct store *st, int rc, struct err *err)
+{
+	if (rc == -1 || store_commit(st, err) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
 }

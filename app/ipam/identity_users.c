@@ -8,17 +8,9 @@
 
 #include "ipam/audit.h"
 #include "ipam/identity_internal.h"
+#include "ipam/ipam_internal.h"
 #include "lib/hash.h"
 
-static int
-finish(struct store *st, int rc, struct err *err)
-{
-	if (rc == -1 || store_commit(st, err) == -1) {
-		store_rollback(st);
-		return -1;
-	}
-	return 0;
-}
 
 static void
 add_string(struct json_object *o, const char *key, const char *value)
@@ -206,7 +198,7 @@ ipam_user_create(struct store *st, struct arena *arena,
 		return -1;
 	if (store_begin(st, 1, err) == -1)
 		return -1;
-	return finish(
+	return ipam_finish(
 	    st, user_insert(st, arena, cfg, in, "user.create", out, err), err);
 }
 
@@ -266,7 +258,7 @@ ipam_user_update(struct store *st, struct arena *arena, int64_t id,
 	if (rc == 0)
 		rc = ipam_audit(st, "user.update", "user", id,
 		    ipam_user_json(&before), ipam_user_json(out), err);
-	return finish(st, rc, err);
+	return ipam_finish(st, rc, err);
 }
 
 int
@@ -300,7 +292,7 @@ ipam_user_set_password(struct store *st, struct arena *arena,
 	if (rc == 0)
 		rc = ipam_audit(
 		    st, "user.password", "user", id, NULL, NULL, err);
-	return finish(st, rc, err);
+	return ipam_finish(st, rc, err);
 }
 
 int
@@ -323,7 +315,7 @@ ipam_user_delete(struct store *st, struct arena *arena, int64_t id,
 	if (rc == 0)
 		rc = ipam_audit(st, "user.delete", "user", id,
 		    ipam_user_json(&before), NULL, err);
-	return finish(st, rc, err);
+	return ipam_finish(st, rc, err);
 }
 
 /* --- API keys --- */
@@ -438,7 +430,7 @@ ipam_key_create(struct store *st, struct arena *arena,
 	if (rc == 0)
 		rc = ipam_audit(
 		    st, "key.create", "key", id, NULL, ipam_key_json(out), err);
-	if (finish(st, rc, err) == -1)
+	if (ipam_finish(st, rc, err) == -1)
 		return -1;
 	snprintf(token, IPAM_KEY_TOKEN_MAX, "cpk_%" PRId64 "_%s", id, secret);
 	return 0;
@@ -465,7 +457,7 @@ ipam_key_revoke(struct store *st, struct arena *arena, int64_t id,
 	if (rc == 0)
 		rc = ipam_audit(st, "key.revoke", "key", id,
 		    ipam_key_json(&before), ipam_key_json(out), err);
-	return finish(st, rc, err);
+	return ipam_finish(st, rc, err);
 }
 
 /* --- first start --- */
@@ -528,5 +520,5 @@ ipam_setup_complete(struct store *st, struct arena *arena,
 	}
 	if (rc == 0)
 		rc = store_setting_set(st, "setup_token_hash", "", err);
-	return finish(st, rc, err);
+	return ipam_finish(st, rc, err);
 }

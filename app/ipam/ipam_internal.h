@@ -34,4 +34,10 @@ int ipam_pool_insert_locked(struct store *st, struct arena *arena,
     struct store_pool *parent, int64_t vrf_id, int checked,
     struct store_pool *out, struct err *err);
 
+/*
+ * End the caller's transaction: commit when rc is 0, else roll back.
+ * Returns 0 when committed, -1 (err filled) otherwise.
+ */
+int ipam_finish(struct store *st, int rc, struct err *err);
+
 #endif

@@ -4,17 +4,9 @@
 #include "ipam/settings.h"
 
 #include "ipam/audit.h"
+#include "ipam/ipam_internal.h"
 #include "ipam/objects.h"
 
-static int
-finish(struct store *st, int rc, struct err *err)
-{
-	if (rc == -1 || store_commit(st, err) == -1) {
-		store_rollback(st);
-		return -1;
-	}
-	return 0;
-}
 
 static struct json_object *
 setting_json(const char *key, const char *value)
@@ -41,7 +33,7 @@ ipam_setting_set(struct store *st, struct arena *arena, const char *key,
 	if (rc == 0)
 		rc = ipam_audit_named(st, "setting.update", "setting", key,
 		    setting_json(key, old), setting_json(key, value), err);
-	return finish(st, rc, err);
+	return ipam_finish(st, rc, err);
 }
 
 /* The row with id among the policy table's few dozen rows. */
@@ -86,5 +78,5 @@ ipam_special_set_allowed(struct store *st, struct arena *arena, int64_t id,
 		rc = ipam_audit(st, "special_range.update", "special_range", id,
 		    ipam_special_json(&before), ipam_special_json(out), err);
 	}
-	return finish(st, rc, err);
+	return ipam_finish(st, rc, err);
 }
