@@ -37,6 +37,7 @@ extern const struct route_table routes_transfer; /* routes_transfer.c */
 extern const struct route_table routes_pages;    /* routes_pages.c */
 extern const struct route_table routes_identity; /* routes_identity.c */
 extern const struct route_table routes_users;    /* routes_users.c */
+extern const struct route_table routes_audit;    /* routes_audit.c */
 
 /* The joined table, filled by cloudpam_routes_init(). */
 extern struct web_route cloudpam_routes[ROUTES_MAX];

@@ -1,6 +1,7 @@
 /*
  * pool_detail.c: the pool page: attributes, children, the IP-space map,
- * the blocks table and the allocate form.
+ * the blocks table and the allocate form, and a history tab with the
+ * pool's audit events (for those who may read the audit log).
  *
  * The map and the table come from ipam_pool_blocks, which computes the
  * state of each block from the free-space table; a map never has more
@@ -13,7 +14,9 @@
 #include <string.h>
 
 #include "api/app.h"
+#include "api/auth.h"
 #include "ipam/pool.h"
+#include "ui/audit.h"
 #include "ui/errors.h"
 #include "ui/ipmap.h"
 #include "ui/page.h"
@@ -23,6 +26,9 @@
 #define CHILDREN_SHOWN 100
 #define BLOCKS_PAGE 50
 #define ANCESTORS_MAX 32
+
+/* The page's query values. */
+enum { Q_MAP_LEN, Q_LEN, Q_PAGE, Q_HIDE_USED, Q__MAX };
 
 struct detail_form {
 	const char *prefix_len;
@@ -284,6 +290,94 @@ allocate_json(const struct detail_form *form, int suggested_len)
 	return o;
 }
 
+/* The overview tab: children, the map, the blocks and allocate. */
+static void
+add_overview(struct web_req *req, struct json_object *data,
+    const struct store_pool *pool, const struct ip_prefix *pp,
+    struct detail_form *form, const long long *q)
+{
+	struct json_object *map;
+	int64_t children_total;
+
+	json_object_object_add(
+	    data, "children", children_json(req, pool, &children_total));
+	json_object_object_add(
+	    data, "children_total", json_object_new_int64(children_total));
+	map = map_json(req, pool, pp, ipmap_choose_len(pp, (int)q[Q_MAP_LEN]));
+	json_object_object_add(data, "map", map);
+	if (pp->len < width_of(pp)) {
+		json_object_object_add(data, "blocks",
+		    blocks_json(req, pool, pp, (int)q[Q_LEN],
+		        (uint64_t)q[Q_PAGE], (int)q[Q_HIDE_USED]));
+		json_object_object_add(
+		    data, "allocate", allocate_json(form, (int)q[Q_LEN]));
+	} else {
+		json_object_put(form->errors);
+	}
+}
+
+/*
+ * The tab asked for: 0 overview, 1 history.  The history is the audit
+ * log's, so it needs the audit permission as the audit page does.
+ */
+static int
+tab_of(struct web_req *req, int may_audit, int *history, struct err *err)
+{
+	const char *tab;
+
+	*history = 0;
+	if (web_query_text(req, "tab", 16, &tab, err) == -1)
+		return -1;
+	if (tab == NULL || strcmp(tab, "overview") == 0)
+		return 0;
+	if (strcmp(tab, "history") != 0)
+		return err_field(err, 400, "invalid_parameter", "tab",
+		    "tab must be overview or history");
+	if (!may_audit)
+		return err_set(err, 403, "forbidden",
+		    "a pool's history is part of the audit log: it needs the "
+		    "audit permission");
+	*history = 1;
+	return 0;
+}
+
+/* The tab links, shown to those who may see the history. */
+static struct json_object *
+tabs_json(struct web_req *req, const struct store_pool *pool, int history)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "overview_href",
+	    json_object_new_string(
+	        arena_printf(req->arena, "/pools/%lld", (long long)pool->id)));
+	json_object_object_add(o, "history_href",
+	    json_object_new_string(arena_printf(
+	        req->arena, "/pools/%lld?tab=history", (long long)pool->id)));
+	json_object_object_add(o, "history", json_object_new_boolean(history));
+	return o;
+}
+
+/* Read the query of the page into q (indexed by the Q_ constants). */
+static int
+detail_query(struct web_req *req, const struct ip_prefix *pp, long long *q,
+    struct err *err)
+{
+	int default_len =
+	    pp->len + 8 > width_of(pp) ? width_of(pp) : pp->len + 8;
+	int hide_used;
+
+	if (web_query_int(req, "map_len", 0, 128, -1, &q[Q_MAP_LEN], err) ==
+	        -1 ||
+	    web_query_int(req, "len", pp->len + 1, width_of(pp), default_len,
+	        &q[Q_LEN], err) == -1 ||
+	    web_query_int(req, "page", 1, 1000000000, 1, &q[Q_PAGE], err) ==
+	        -1 ||
+	    web_query_bool(req, "hide_used", 0, &hide_used, err) == -1)
+		return -1;
+	q[Q_HIDE_USED] = hide_used;
+	return 0;
+}
+
 static int
 render_detail(struct web_req *req, struct web_resp *resp, int status,
     struct detail_form *form)
@@ -292,11 +386,11 @@ render_detail(struct web_req *req, struct web_resp *resp, int status,
 	struct store_pool pool;
 	struct ip_prefix pp;
 	struct err err = ERR_INIT;
-	struct json_object *data, *map;
-	long long map_len, len, page;
-	int64_t children_total;
-	int hide_used, default_len;
+	struct json_object *data, *history = NULL;
+	long long q[Q__MAX];
+	int may_audit, in_history;
 
+	may_audit = ipam_identity_may(auth_identity(req), IPAM_PERM_AUDIT, 0);
 	if (ipam_pool_get(app->store, req->arena, req->path_id, &pool, &err) ==
 	        -1 ||
 	    ipam_pool_prefix(&pool, &pp, &err) == -1) {
@@ -304,33 +398,27 @@ render_detail(struct web_req *req, struct web_resp *resp, int status,
 		return err.status == 404 ? ui_not_found(req, resp)
 		                         : ui_error(req, resp, &err);
 	}
-	default_len = pp.len + 8 > width_of(&pp) ? width_of(&pp) : pp.len + 8;
-	if (web_query_int(req, "map_len", 0, 128, -1, &map_len, &err) == -1 ||
-	    web_query_int(req, "len", pp.len + 1, width_of(&pp), default_len,
-	        &len, &err) == -1 ||
-	    web_query_int(req, "page", 1, 1000000000, 1, &page, &err) == -1 ||
-	    web_query_bool(req, "hide_used", 0, &hide_used, &err) == -1) {
+	if (detail_query(req, &pp, q, &err) == -1 ||
+	    tab_of(req, may_audit, &in_history, &err) == -1 ||
+	    (in_history &&
+	        ui_audit_history(req, "pool", pool.id, q[Q_PAGE],
+	            arena_printf(req->arena, "/pools/%lld?tab=history",
+	                (long long)pool.id),
+	            &history, &err) == -1)) {
 		json_object_put(form->errors);
 		return ui_error(req, resp, &err);
 	}
 	data = json_object_new_object();
 	json_object_object_add(data, "pool", ui_pool_json(&pool));
 	json_object_object_add(data, "breadcrumbs", breadcrumbs(req, &pool));
-	json_object_object_add(
-	    data, "children", children_json(req, &pool, &children_total));
-	json_object_object_add(
-	    data, "children_total", json_object_new_int64(children_total));
-	map = map_json(req, &pool, &pp, ipmap_choose_len(&pp, (int)map_len));
-	json_object_object_add(data, "map", map);
-	if (pp.len < width_of(&pp)) {
-		json_object_object_add(data, "blocks",
-		    blocks_json(
-		        req, &pool, &pp, (int)len, (uint64_t)page, hide_used));
+	if (may_audit)
 		json_object_object_add(
-		    data, "allocate", allocate_json(form, (int)len));
-	} else {
+		    data, "tabs", tabs_json(req, &pool, in_history));
+	if (in_history) {
+		json_object_object_add(data, "history", history);
 		json_object_put(form->errors);
-	}
+	} else
+		add_overview(req, data, &pool, &pp, form, q);
 	json_object_object_add(data, "page_action",
 	    ui_action("New child pool",
 	        arena_printf(req->arena, "/pools/new?parent_id=%lld",
