@@ -233,11 +233,11 @@ auth_gate(
 	}
 	if (!ipam_identity_may(id, perm, accounts)) {
 		err_set(&err, 403, "forbidden",
-		    "%s (%s%s%s) may not do this: it needs the %s permission",
+		    "%s (%s%s) may not do this: it needs the %s permission",
 		    id->user.username,
 		    id->kind == IPAM_AUTH_KEY ? "key scope " : "role ",
 		    id->kind == IPAM_AUTH_KEY ? id->scope : id->user.role,
-		    id->kind == IPAM_AUTH_KEY ? "" : "", ipam_perm_names[perm]);
+		    ipam_perm_names[perm]);
 		return deny(req, resp, api, &err);
 	}
 	if (!csrf_ok(req)) {

@@ -106,14 +106,13 @@ static const struct web_field key_fields[K__MAX] = {
 	{ "scope", WEB_FIELD_STRING, WEB_REQUIRED, 1, 16 }, /* K_SCOPE */
 	{ "user_id", WEB_FIELD_ID, 0, 0, 0 },               /* K_USER_ID */
 	{ "accounts", WEB_FIELD_ARRAY, 0, 0,
-	    IPAM_KEY_ACCOUNTS_MAX },                 /* K_ACCOUNTS */
+	    IPAM_KEY_ACCOUNTS_MAX },                  /* K_ACCOUNTS */
 	{ "expires_at", WEB_FIELD_STRING, 0, 1, 32 }, /* K_EXPIRES_AT */
 };
 
 /* The account ids of a checked "accounts" array: positive, distinct. */
 static int
-key_accounts(struct json_object *list, int64_t *ids, size_t *n,
-    struct err *err)
+key_accounts(struct json_object *list, int64_t *ids, size_t *n, struct err *err)
 {
 	struct json_object *item;
 	size_t i, k, len = json_object_array_length(list);

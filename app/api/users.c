@@ -95,7 +95,7 @@ static const struct web_field create_fields[C__MAX] = {
 	{ "username", WEB_FIELD_STRING, WEB_REQUIRED, 1, 64 }, /* C_USERNAME */
 	{ "role", WEB_FIELD_STRING, WEB_REQUIRED, 1, 16 },     /* C_ROLE */
 	{ "password", WEB_FIELD_STRING, WEB_REQUIRED, 1,
-	    IPAM_PASSWORD_MAX },                               /* C_PASSWORD */
+	    IPAM_PASSWORD_MAX },                         /* C_PASSWORD */
 	{ "display_name", WEB_FIELD_STRING, 0, 0, 200 }, /* C_DISPLAY_NAME */
 	{ "email", WEB_FIELD_STRING, 0, 0, 254 },        /* C_EMAIL */
 };
@@ -119,9 +119,8 @@ api_users_create(struct web_req *req, struct web_resp *resp)
 		in.username = v[C_USERNAME].s;
 		in.role = v[C_ROLE].s;
 		in.password = v[C_PASSWORD].s;
-		in.display_name = v[C_DISPLAY_NAME].present
-		                      ? v[C_DISPLAY_NAME].s
-		                      : "";
+		in.display_name =
+		    v[C_DISPLAY_NAME].present ? v[C_DISPLAY_NAME].s : "";
 		in.email = v[C_EMAIL].present ? v[C_EMAIL].s : "";
 		rc = api_user_email_check(in.email, &err);
 	}
@@ -156,7 +155,8 @@ static const struct web_field patch_fields[P__MAX] = {
 	{ "disabled", WEB_FIELD_BOOL, 0, 0, 0 },         /* P_DISABLED */
 	{ "display_name", WEB_FIELD_STRING, 0, 0, 200 }, /* P_DISPLAY_NAME */
 	{ "email", WEB_FIELD_STRING, 0, 0, 254 },        /* P_EMAIL */
-	{ "password", WEB_FIELD_STRING, 0, 1, IPAM_PASSWORD_MAX }, /* P_PASSWORD */
+	{ "password", WEB_FIELD_STRING, 0, 1,
+	    IPAM_PASSWORD_MAX }, /* P_PASSWORD */
 };
 
 /*
@@ -172,6 +172,8 @@ patch_check(struct web_req *req, const struct store_user *u,
 	if (v[P_DISABLED].present && v[P_DISABLED].i && u->id == id->user.id)
 		return err_field(err, 409, "self", "disabled",
 		    "you cannot disable yourself; ask another admin");
+	/* (checked before the password below is set; ipam_user_update
+	 * refuses it too) */
 	if (!v[P_PASSWORD].present)
 		return 0;
 	if (ipam_password_check(v[P_PASSWORD].s, "password", err) == -1)
@@ -200,6 +202,7 @@ patch_apply(struct web_req *req, const struct web_value *v,
 		in.email = v[P_EMAIL].s;
 	in.set_disabled = v[P_DISABLED].present;
 	in.disabled = (int)v[P_DISABLED].i;
+	in.acting_user = auth_identity(req)->user.id;
 	if (in.role || in.display_name || in.email || in.set_disabled)
 		rc = ipam_user_update(
 		    app->store, req->arena, req->path_id, &in, out, err);
@@ -210,8 +213,8 @@ patch_apply(struct web_req *req, const struct web_value *v,
 			strcpy(err->field, "password");
 	}
 	if (rc == 0)
-		rc = store_user_get(app->store, req->path_id, req->arena, out,
-		    err);
+		rc = store_user_get(
+		    app->store, req->path_id, req->arena, out, err);
 	return rc;
 }
 
@@ -256,8 +259,8 @@ api_users_delete(struct web_req *req, struct web_resp *resp)
 	struct json_object *o;
 	struct err err = ERR_INIT;
 
-	if (ipam_user_delete(app->store, req->arena, req->path_id, id->user.id,
-	        &err) == -1)
+	if (ipam_user_delete(
+	        app->store, req->arena, req->path_id, id->user.id, &err) == -1)
 		return web_fail(resp, &err);
 	o = json_object_new_object();
 	json_object_object_add(o, "deleted", json_object_new_int(1));

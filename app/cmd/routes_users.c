@@ -29,8 +29,7 @@ static const struct web_route users[] = {
 	    "admin" },
 	{ GET, "/users/{id}/delete", ui_user_delete_confirm, WEB_ROUTE_PAGE,
 	    "admin" },
-	{ POST, "/users/{id}/delete", ui_user_delete, WEB_ROUTE_PAGE,
-	    "admin" },
+	{ POST, "/users/{id}/delete", ui_user_delete, WEB_ROUTE_PAGE, "admin" },
 	{ POST, "/keys", ui_key_create, WEB_ROUTE_PAGE, "admin" },
 	{ POST, "/keys/{id}/revoke", ui_key_revoke, WEB_ROUTE_PAGE, "admin" },
 };

@@ -207,7 +207,8 @@ struct ipam_user_in {
 	const char *role;
 	const char *password; /* local users */
 	int disabled;
-	int set_disabled; /* update: disabled given */
+	int set_disabled;   /* update: disabled given */
+	int64_t acting_user; /* who makes the change; 0: the shell */
 };
 
 /* Check a username: 1-64 of [A-Za-z0-9._@-], starting with a letter or
@@ -222,7 +223,8 @@ int ipam_user_create(struct store *st, struct arena *arena,
     const struct ipam_auth_config *cfg, const struct ipam_user_in *in,
     struct store_user *out, struct err *err);
 /* Change display name, email, role, disabled; disabling ends sessions.
- * 409 "last_admin" when no enabled admin would remain. */
+ * 409 "last_admin" when no enabled admin would remain, 409 "self" when
+ * in->acting_user would disable themselves. */
 int ipam_user_update(struct store *st, struct arena *arena, int64_t id,
     const struct ipam_user_in *in, struct store_user *out, struct err *err);
 /* Set a password (admin reset or the user's own change, which checks

@@ -230,6 +230,9 @@ ipam_user_update(struct store *st, struct arena *arena, int64_t id,
 	struct store_user before, u;
 	int rc;
 
+	if (in->set_disabled && in->disabled && id == in->acting_user)
+		return err_field(err, 409, "self", "disabled",
+		    "you cannot disable yourself; ask another admin");
 	if ((in->role != NULL && role_check(in->role, err) == -1) ||
 	    text_check(in->display_name, "display_name", 200, err) == -1 ||
 	    text_check(in->email, "email", 254, err) == -1)
@@ -272,26 +275,27 @@ ipam_user_set_password(struct store *st, struct arena *arena,
 
 	if (ipam_password_check(password, "new_password", err) == -1)
 		return -1;
-	if (store_user_get(st, id, arena, &u, err) == -1)
-		return -1;
-	if (strcmp(u.source, "local") != 0)
-		return err_set(err, 409, "sso_user",
-		    "%s signs in through SSO and has no CloudPAM password",
-		    u.username);
-	if (current != NULL && password_verify(u.password_hash, current) != 1)
-		return err_field(err, 400, "wrong_password", "current_password",
-		    "the current password is not right");
 	if (password_hash(&cfg->password, password, hash) == -1)
 		return err_set(err, 500, "internal", "password hash failed");
 	if (store_begin(st, 1, err) == -1)
 		return -1;
-	u.password_hash = hash;
-	rc = store_user_update(st, &u, err);
+	rc = store_user_get(st, id, arena, &u, err);
+	if (rc == 0 && strcmp(u.source, "local") != 0)
+		rc = err_set(err, 409, "sso_user",
+		    "%s signs in through SSO and has no CloudPAM password",
+		    u.username);
+	if (rc == 0 && current != NULL &&
+	    password_verify(u.password_hash, current) != 1)
+		rc = err_field(err, 400, "wrong_password", "current_password",
+		    "the current password is not right");
+	if (rc == 0) {
+		u.password_hash = hash;
+		rc = store_user_update(st, &u, err);
+	}
 	if (rc == 0)
 		rc = store_session_delete_user(st, id, err);
 	if (rc == 0)
-		rc = ipam_audit(
-		    st, "user.password", "user", id, NULL, NULL, err);
+		rc = ipam_audit(st, "user.password", "user", id, NULL, NULL, err);
 	return ipam_finish(st, rc, err);
 }
 

@@ -10,7 +10,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "api/app.h"
 #include "api/auth.h"
@@ -20,7 +19,6 @@
 #include "ui/page.h"
 #include "ui/ui_pool.h"
 #include "ui/users_model.h"
-#include "web/fields.h"
 #include "web/query.h"
 
 #define LIST_MAX 500 /* rows of each table; more are counted, not shown */
@@ -78,7 +76,8 @@ owner_choices(const struct store_user *rows, size_t n, int64_t selected)
 		if (rows[i].disabled)
 			continue;
 		o = json_object_new_object();
-		json_object_object_add(o, "id", json_object_new_int64(rows[i].id));
+		json_object_object_add(
+		    o, "id", json_object_new_int64(rows[i].id));
 		json_object_object_add(
 		    o, "username", json_object_new_string(rows[i].username));
 		json_object_object_add(
@@ -106,9 +105,10 @@ account_choices(const struct ui_users_accounts *a, const int64_t *selected,
 		    o, "id", json_object_new_int64(a->rows[i].id));
 		json_object_object_add(
 		    o, "name", json_object_new_string(a->rows[i].name));
-		json_object_object_add(o, "provider",
-		    json_object_new_string(a->rows[i].provider));
-		json_object_object_add(o, "selected", json_object_new_boolean(on));
+		json_object_object_add(
+		    o, "provider", json_object_new_string(a->rows[i].provider));
+		json_object_object_add(
+		    o, "selected", json_object_new_boolean(on));
 		json_object_array_add(list, o);
 	}
 	return list;
@@ -180,7 +180,7 @@ render_users(struct web_req *req, struct web_resp *resp, int status,
 	json_object_object_add(
 	    o, "users_total", json_object_new_int64(upage.total));
 	json_object_object_add(
-	    o, "keys", ui_users_keys_json(req, keys, nkeys, &accounts, "/users"));
+	    o, "keys", ui_users_keys_json(keys, nkeys, &accounts, "/users"));
 	json_object_object_add(
 	    o, "keys_total", json_object_new_int64(kpage.total));
 	json_object_object_add(o, "user_form", user_form_json(f));
@@ -211,8 +211,8 @@ ui_users(struct web_req *req, struct web_resp *resp)
 int
 ui_user_create(struct web_req *req, struct web_resp *resp)
 {
-	static const char *const kept[] = { "username", "display_name",
-		"email", NULL };
+	static const char *const kept[] = { "username", "display_name", "email",
+		NULL };
 	struct app *app = req->app;
 	struct ipam_user_in in;
 	struct store_user u;
@@ -287,8 +287,8 @@ form_accounts(struct web_req *req, int64_t *ids, size_t *n, struct err *err)
 
 /* Read the key form into *in; owner 0 means the caller. */
 static int
-key_form_read(struct web_req *req, int64_t *ids, struct ipam_key_in *in,
-    struct err *err)
+key_form_read(
+    struct web_req *req, int64_t *ids, struct ipam_key_in *in, struct err *err)
 {
 	const char *owner = web_form(req, "user_id"), *expires = NULL;
 	long long v = 0;
@@ -310,8 +310,8 @@ key_form_read(struct web_req *req, int64_t *ids, struct ipam_key_in *in,
 	if (expires != NULL && expires[0] != '\0' &&
 	    api_time_parse(expires, &in->expires_at) == -1)
 		return err_field(err, 400, "invalid_value", "expires_at",
-		    "enter the date as YYYY-MM-DD, or leave it empty for a key "
-		    "that never expires");
+		    "enter a real date as YYYY-MM-DD, or leave it empty for a "
+		    "key that never expires");
 	return 0;
 }
 
@@ -323,15 +323,15 @@ key_created(struct web_req *req, struct web_resp *resp,
 	struct json_object *data, *o;
 
 	ui_users_accounts_load(req, &accounts);
-	o = ui_users_key_json(req, key, &accounts, "/users");
+	o = ui_users_key_json(key, &accounts, "/users");
 	json_object_object_add(o, "token", json_object_new_string(token));
 	data = json_object_new_object();
 	json_object_object_add(data, "key", o);
 	json_object_object_add(data, "breadcrumbs", ui_users_breadcrumbs(NULL));
 	/* The only copy of the secret: no cache may keep the page. */
 	web_header_set(resp, "Cache-Control", "no-store");
-	return ui_page_render(req, resp, 201, "key_created", "API key created",
-	    "users", data);
+	return ui_page_render(
+	    req, resp, 201, "key_created", "API key created", "users", data);
 }
 
 int

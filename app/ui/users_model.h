@@ -22,13 +22,14 @@ struct ui_users_accounts {
 };
 
 /* Load up to 1000 accounts (none on a failure: the names are extra). */
-void ui_users_accounts_load(
-    struct web_req *req, struct ui_users_accounts *out);
+void ui_users_accounts_load(struct web_req *req, struct ui_users_accounts *out);
 
 /*
  * A user as pages show it: ipam_user_json plus "href", "name" (display
  * name or username), "sso", "is_me" (me is the caller's user id) and
- * "status" ("enabled" or "disabled").
+ * "status" ("enabled" or "disabled"), and created_at_display and
+ * last_login_at_display ("2026-01-31 14:05") and the same with _date
+ * ("2026-01-31") when there is such a time.
  */
 struct json_object *ui_users_user_json(const struct store_user *u, int64_t me);
 
@@ -36,14 +37,15 @@ struct json_object *ui_users_user_json(const struct store_user *u, int64_t me);
  * A key as pages show it: ipam_key_json plus "owner_href", "revoke_href",
  * "next" (where a revoke returns to), "status" ("active", "expired" or
  * "revoked") with one flag of the same name, and "account_names" as
- * {id, name} (name "#ID" for an account that is gone).
+ * {id, name, href} (name "#ID" for an account that is gone), and
+ * expires_at_display, last_used_at_display, revoked_at_display,
+ * created_at_display ("2026-01-31 14:05") and the same with _date
+ * ("2026-01-31") for the times it has.
  */
-struct json_object *ui_users_key_json(struct web_req *req,
-    const struct store_api_key *k, const struct ui_users_accounts *accounts,
-    const char *next);
-struct json_object *ui_users_keys_json(struct web_req *req,
-    const struct store_api_key *rows, size_t n,
+struct json_object *ui_users_key_json(const struct store_api_key *k,
     const struct ui_users_accounts *accounts, const char *next);
+struct json_object *ui_users_keys_json(const struct store_api_key *rows,
+    size_t n, const struct ui_users_accounts *accounts, const char *next);
 
 /* [{value, label, hint, selected}] of the roles and of key scopes. */
 struct json_object *ui_users_role_choices(const char *selected);
