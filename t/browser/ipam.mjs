@@ -121,6 +121,13 @@ try {
   await Promise.all([page.waitForURL(/\/pools\/\d+$/), page.click('button.btn-danger')]);
   ok(page.url() === corp, 'deleted; back to the parent');
   ok(/Deleted eu-west/.test(await page.textContent('body')), 'and told so');
+  // The pool's history: its creation, the allocation under it, the delete.
+  await page.goto(corp);
+  await Promise.all([page.waitForNavigation(), page.click('a.pool-tab:not([aria-current])')]);
+  ok(/tab=history/.test(page.url()), 'the history tab opens');
+  const history = await page.textContent('main');
+  ok(/pool\.create/.test(history), 'history shows the pool created', history.slice(0, 300));
+  await page.screenshot({ path: `${outdir}/pool-history-desktop.png`, fullPage: true });
   ok(problems.length === 0, 'no console errors or CSP violations', problems.join('\n'));
 
   // The same pages at phone width.
