@@ -207,7 +207,7 @@ struct ipam_user_in {
 	const char *role;
 	const char *password; /* local users */
 	int disabled;
-	int set_disabled;   /* update: disabled given */
+	int set_disabled;    /* update: disabled given */
 	int64_t acting_user; /* who makes the change; 0: the shell */
 };
 

@@ -11,7 +11,6 @@
 #include "ipam/ipam_internal.h"
 #include "lib/hash.h"
 
-
 static void
 add_string(struct json_object *o, const char *key, const char *value)
 {
@@ -295,7 +294,8 @@ ipam_user_set_password(struct store *st, struct arena *arena,
 	if (rc == 0)
 		rc = store_session_delete_user(st, id, err);
 	if (rc == 0)
-		rc = ipam_audit(st, "user.password", "user", id, NULL, NULL, err);
+		rc = ipam_audit(
+		    st, "user.password", "user", id, NULL, NULL, err);
 	return ipam_finish(st, rc, err);
 }
 

@@ -7,7 +7,6 @@
 #include "ipam/ipam_internal.h"
 #include "ipam/objects.h"
 
-
 static struct json_object *
 setting_json(const char *key, const char *value)
 {
