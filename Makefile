@@ -6,7 +6,7 @@
 
 CC      ?= cc
 CLANG   ?= clang
-PKGS    := json-c sqlite3 libcrypto expat libcurl libargon2
+PKGS    := json-c sqlite3 libpq libcrypto expat libcurl libargon2
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 
@@ -64,9 +64,14 @@ $(B)/%.o: %.c
 
 # Migrations are compiled into the binary, so a binary always knows which
 # schema versions it understands (and refuses a newer database).
-$(B)/gen/migrations.c: $(sort $(wildcard sql/sqlite/*.sql)) t/tools/embed-sql.sh
+# Both backends' sets go into one file: store_migrations_sqlite and
+# store_migrations_postgres.
+$(B)/gen/migrations.c: $(sort $(wildcard sql/sqlite/*.sql)) \
+    $(sort $(wildcard sql/postgres/*.sql)) t/tools/embed-sql.sh
 	@mkdir -p $(dir $@)
-	sh t/tools/embed-sql.sh sqlite sql/sqlite/*.sql > $@.tmp && mv $@.tmp $@
+	{ sh t/tools/embed-sql.sh sqlite sql/sqlite/*.sql && \
+	  sh t/tools/embed-sql.sh postgres sql/postgres/*.sql; } > $@.tmp && \
+	    mv $@.tmp $@
 
 $(B)/gen/openapi.c: docs/openapi.yaml t/tools/embed-text.sh
 	@mkdir -p $(dir $@)

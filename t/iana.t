@@ -42,6 +42,22 @@ sub slurp {
 	    . "regenerate: perl $script $iana > $migration");
 }
 
+# (a2) So is the PostgreSQL migration, from the same rows.
+{
+	my $pg_migration = 'sql/postgres/0002_special_ranges.sql';
+	open my $fh, '-|', $^X, $script, '--postgres', $iana
+	    or die "$script: $!\n";
+	binmode $fh;
+	my $made = do { local $/; <$fh> } // '';
+	my $ok = close $fh;
+	ok($ok && length $made, "$script --postgres runs on $iana")
+	    or diag("exit status $?");
+	ok($made eq slurp($pg_migration),
+	    "$pg_migration is what $script --postgres makes of the registries")
+	    or diag(first_difference(slurp($pg_migration), $made) . "\n"
+	    . "regenerate: perl $script --postgres $iana > $pg_migration");
+}
+
 sub first_difference {
 	my ($have, $want) = @_;
 	my @h = split /\n/, $have, -1;

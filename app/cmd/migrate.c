@@ -14,6 +14,7 @@ migrate_status(struct store *st)
 {
 	struct store_schema schema;
 	struct err err = ERR_INIT;
+	const struct store_migration *m = store_migrations(st);
 	struct arena *arena = arena_new(4096);
 	char *at;
 	int i;
@@ -25,15 +26,14 @@ migrate_status(struct store *st)
 	}
 	printf("backend %s: schema version %d, this binary knows %d\n",
 	    store_backend(st), schema.current, schema.known);
-	for (i = 0; store_migrations_sqlite[i].sql != NULL; i++) {
+	for (i = 0; m[i].sql != NULL; i++) {
 		at = NULL;
-		if (schema.current >= store_migrations_sqlite[i].version &&
-		    store_migration_applied_at(st,
-		        store_migrations_sqlite[i].version, arena, &at,
-		        &err) == -1)
+		if (schema.current >= m[i].version &&
+		    store_migration_applied_at(
+		        st, m[i].version, arena, &at, &err) == -1)
 			at = NULL;
-		printf("  %04d %-32s %s\n", store_migrations_sqlite[i].version,
-		    store_migrations_sqlite[i].name, at ? at : "pending");
+		printf("  %04d %-32s %s\n", m[i].version, m[i].name,
+		    at ? at : "pending");
 	}
 	if (schema.current > schema.known)
 		printf("the database is newer than this binary: upgrade "

@@ -23,7 +23,8 @@ const struct config_spec config_specs[CONFIG__MAX] = {
 	    "number of worker processes" }, /* CONFIG_WORKERS */
 	{ "CLOUDPAM_DATABASE_URL", "--database-url", CONFIG_TYPE_STRING,
 	    "sqlite:var/cloudpam.db", 0, 0, 1,
-	    "database: sqlite:PATH" }, /* CONFIG_DATABASE_URL */
+	    "database: sqlite:PATH or postgres://USER@HOST:PORT/DB" },
+	/* CONFIG_DATABASE_URL */
 	{ "CLOUDPAM_MAX_REQUESTS", "--max-requests", CONFIG_TYPE_INT, "100000",
 	    0, 1000000000, 0,
 	    "recycle a worker after this many requests (0: never)" },
@@ -68,8 +69,9 @@ const struct config_spec config_specs[CONFIG__MAX] = {
 	{ "CLOUDPAM_ARGON2_T", "--argon2-t", CONFIG_TYPE_INT, "2", 1, 64, 0,
 	    "argon2id iterations for password hashes" }, /* CONFIG_ARGON2_T */
 	{ "CLOUDPAM_ARGON2_M", "--argon2-m", CONFIG_TYPE_INT, "19456", 8,
-	    4194304, 0, "argon2id memory in KiB for password hashes" }, /* CONFIG_ARGON2_M
-	                                                                 */
+	    4194304, 0,
+	    "argon2id memory in KiB for password hashes" }, /* CONFIG_ARGON2_M
+	                                                     */
 	{ "CLOUDPAM_ARGON2_P", "--argon2-p", CONFIG_TYPE_INT, "1", 1, 16, 0,
 	    "argon2id lanes for password hashes" }, /* CONFIG_ARGON2_P */
 	{ "CLOUDPAM_LOGIN_LOCK", "--login-lock", CONFIG_TYPE_INT, "900", 1,
@@ -173,6 +175,23 @@ check_value(enum config_key key, const char *value, const char *origin,
 	return 0;
 }
 
+/* sqlite:PATH, or postgres:// or postgresql:// with something after
+ * (libpq itself judges the rest when it connects). */
+static int
+database_url_valid(const char *url)
+{
+	static const char *const schemes[] = { "sqlite:", "postgres://",
+		"postgresql://" };
+	size_t i, n;
+
+	for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		n = strlen(schemes[i]);
+		if (strncmp(url, schemes[i], n) == 0 && url[n] != '\0')
+			return 1;
+	}
+	return 0;
+}
+
 /* Checks that need more than the type: names and URL forms. */
 static int
 check_semantics(const struct config *cfg, struct err *err)
@@ -186,10 +205,10 @@ check_semantics(const struct config *cfg, struct err *err)
 		    "CLOUDPAM_LISTEN: \"%s\" must be unix:PATH or "
 		    "tcp:HOST:PORT",
 		    listen);
-	if (strncmp(url, "sqlite:", 7) != 0 || url[7] == '\0')
+	if (!database_url_valid(url))
 		return err_field(err, 2, "config", "CLOUDPAM_DATABASE_URL",
-		    "CLOUDPAM_DATABASE_URL: must be sqlite:PATH "
-		    "(PostgreSQL is not supported by this version)");
+		    "CLOUDPAM_DATABASE_URL: must be sqlite:PATH or a "
+		    "PostgreSQL URI, postgres://USER@HOST:PORT/DB");
 	if (log_level_parse(level) == -1)
 		return err_field(err, 2, "config", "CLOUDPAM_LOG_LEVEL",
 		    "CLOUDPAM_LOG_LEVEL: \"%s\" must be debug, info, warn or "

@@ -16,5 +16,6 @@ struct store_migration {
 };
 
 extern const struct store_migration store_migrations_sqlite[];
+extern const struct store_migration store_migrations_postgres[];
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * sqlite.c: the SQLite backend of store.h.
+ * sqlite.c: the SQLite backend of store.h (sqlite_ops).
  *
  * A connection is opened in WAL mode with foreign keys on and a busy
  * timeout, so readers never block the writer and a writer waits for
@@ -31,11 +31,12 @@ static const char migrations_table_sql[] =
 int
 sqlite_fail(struct store *st, struct err *err, const char *what)
 {
-	int code = sqlite3_extended_errcode(st->db);
+	sqlite3 *db = sqlite_db(st);
+	int code = sqlite3_extended_errcode(db);
 
 	metrics_database_error();
 	log_msg(LOG_LEVEL_ERROR, "sqlite: %s: %s (code %d)", what,
-	    sqlite3_errmsg(st->db), code);
+	    sqlite3_errmsg(db), code);
 	switch (code & 0xff) {
 	case SQLITE_BUSY:
 	case SQLITE_LOCKED:
@@ -57,15 +58,16 @@ sqlite_fail(struct store *st, struct err *err, const char *what)
 sqlite3_stmt *
 sqlite_stmt(struct store *st, enum stmt id, struct err *err)
 {
-	sqlite3_stmt *s = st->stmts[id];
+	struct sqlite_store *db = sqlite_of(st);
+	sqlite3_stmt *s = db->stmts[id];
 
 	if (s == NULL) {
-		if (sqlite3_prepare_v3(st->db, sqlite_stmt_sql[id], -1,
+		if (sqlite3_prepare_v3(db->db, sqlite_stmt_sql[id], -1,
 		        SQLITE_PREPARE_PERSISTENT, &s, NULL) != SQLITE_OK) {
 			sqlite_fail(st, err, "prepare");
 			return NULL;
 		}
-		st->stmts[id] = s;
+		db->stmts[id] = s;
 	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
@@ -170,7 +172,7 @@ sqlite_exec_stmt(
 static int
 exec_sql(struct store *st, const char *sql, struct err *err)
 {
-	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(sqlite_db(st), sql, NULL, NULL, NULL) != SQLITE_OK)
 		return sqlite_fail(st, err, "exec");
 	return 0;
 }
@@ -185,14 +187,14 @@ exec_sql(struct store *st, const char *sql, struct err *err)
 static int
 busy_wait(void *ctx, int count)
 {
-	struct store *st = ctx;
+	struct sqlite_store *db = ctx;
 	struct timespec pause = { 0, 100 * 1000 }; /* 100 us */
 	/* 100 steps of 100 us, then 1 ms steps: time waited so far. */
 	long long waited_us = count <= 100
 	                          ? (long long)count * 100
 	                          : 10000 + (long long)(count - 100) * 1000;
 
-	if (waited_us / 1000 >= st->opt.busy_timeout_ms)
+	if (waited_us / 1000 >= db->opt.busy_timeout_ms)
 		return 0;
 	if (count > 100) /* past 10 ms, back off to 1 ms steps */
 		pause.tv_nsec = 1000 * 1000;
@@ -201,27 +203,29 @@ busy_wait(void *ctx, int count)
 }
 
 static int
-configure(struct store *st, struct err *err)
+configure(struct sqlite_store *db, struct err *err)
 {
-	sqlite3_busy_handler(st->db, busy_wait, st);
-	sqlite3_extended_result_codes(st->db, 1);
+	struct store *st = &db->base;
+
+	sqlite3_busy_handler(db->db, busy_wait, db);
+	sqlite3_extended_result_codes(db->db, 1);
 	if (exec_sql(st, "PRAGMA foreign_keys = ON", err) == -1)
 		return -1;
-	if (st->opt.readonly)
+	if (db->opt.readonly)
 		return 0;
 	if (exec_sql(st, "PRAGMA journal_mode = WAL", err) == -1 ||
 	    exec_sql(st, "PRAGMA synchronous = NORMAL", err) == -1)
 		return -1;
-	if (st->opt.external_checkpoints &&
+	if (db->opt.external_checkpoints &&
 	    exec_sql(st, "PRAGMA wal_autocheckpoint = 0", err) == -1)
 		return -1;
 	return 0;
 }
 
 struct store *
-store_open(const char *url, const struct store_options *opt, struct err *err)
+sqlite_open(const char *url, const struct store_options *opt, struct err *err)
 {
-	struct store *st;
+	struct sqlite_store *db;
 	int flags;
 
 	if (strncmp(url, "sqlite:", 7) != 0 || url[7] == '\0') {
@@ -229,61 +233,56 @@ store_open(const char *url, const struct store_options *opt, struct err *err)
 		    "unsupported database URL (expected sqlite:PATH)");
 		return NULL;
 	}
-	st = calloc(1, sizeof(*st));
-	if (st == NULL || (st->path = strdup(url + 7)) == NULL) {
-		free(st);
+	db = calloc(1, sizeof(*db));
+	if (db == NULL || (db->path = strdup(url + 7)) == NULL) {
+		free(db);
 		err_set(err, 500, "internal", "out of memory");
 		return NULL;
 	}
-	st->opt = *opt;
+	db->base.ops = &sqlite_ops;
+	db->opt = *opt;
 	flags = opt->readonly ? SQLITE_OPEN_READONLY
 	                      : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	if (sqlite3_open_v2(st->path, &st->db, flags | SQLITE_OPEN_NOMUTEX,
+	if (sqlite3_open_v2(db->path, &db->db, flags | SQLITE_OPEN_NOMUTEX,
 	        NULL) != SQLITE_OK) {
 		err_set(err, 503, "database_unavailable",
-		    "cannot open database %s: %s", st->path,
-		    st->db ? sqlite3_errmsg(st->db) : "out of memory");
-		store_free(st);
+		    "cannot open database %s: %s", db->path,
+		    db->db ? sqlite3_errmsg(db->db) : "out of memory");
+		sqlite_close(&db->base);
 		return NULL;
 	}
-	if (configure(st, err) == -1) {
-		store_free(st);
+	if (configure(db, err) == -1) {
+		sqlite_close(&db->base);
 		return NULL;
 	}
-	return st;
+	return &db->base;
 }
 
 void
-store_free(struct store *st)
+sqlite_close(struct store *st)
 {
+	struct sqlite_store *db = sqlite_of(st);
 	int i;
 
 	if (st == NULL)
 		return;
 	for (i = 0; i < STMT__MAX; i++)
-		sqlite3_finalize(st->stmts[i]);
-	sqlite3_close(st->db);
-	free(st->path);
-	free(st);
+		sqlite3_finalize(db->stmts[i]);
+	sqlite3_close(db->db);
+	free(db->path);
+	free(db);
 }
 
 int
-store_checkpoint(struct store *st, struct err *err)
+sqlite_checkpoint(struct store *st, struct err *err)
 {
 	int rc = sqlite3_wal_checkpoint_v2(
-	    st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	    sqlite_db(st), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 
 	/* Busy only means a writer holds the lock now: try again later. */
 	if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY)
 		return sqlite_fail(st, err, "checkpoint");
 	return 0;
-}
-
-const char *
-store_backend(const struct store *st)
-{
-	(void)st;
-	return "sqlite";
 }
 
 static int
@@ -313,7 +312,7 @@ has_migrations_table(struct store *st, int *yes, struct err *err)
 }
 
 int
-store_schema(struct store *st, struct store_schema *out, struct err *err)
+sqlite_schema(struct store *st, struct store_schema *out, struct err *err)
 {
 	sqlite3_stmt *s;
 	int exists = 0, rc;
@@ -344,11 +343,12 @@ migration_apply(
 
 	if (exec_sql(st, "BEGIN IMMEDIATE", err) == -1)
 		return -1;
-	if (sqlite3_exec(st->db, m->sql, NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(sqlite_db(st), m->sql, NULL, NULL, NULL) !=
+	    SQLITE_OK) {
 		log_msg(LOG_LEVEL_ERROR, "migration %04d_%s failed: %s",
-		    m->version, m->name, sqlite3_errmsg(st->db));
+		    m->version, m->name, sqlite3_errmsg(sqlite_db(st)));
 		err_set(err, 500, "migration", "migration %04d_%s failed: %s",
-		    m->version, m->name, sqlite3_errmsg(st->db));
+		    m->version, m->name, sqlite3_errmsg(sqlite_db(st)));
 		goto fail;
 	}
 	if ((s = sqlite_stmt(st, STMT_SCHEMA_RECORD, err)) == NULL)
@@ -365,19 +365,19 @@ migration_apply(
 	log_fields(LOG_LEVEL_INFO, "migration applied", "name", m->name, NULL);
 	return 0;
 fail:
-	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_exec(sqlite_db(st), "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }
 
 int
-store_migrate_up(struct store *st, int *applied, struct err *err)
+sqlite_migrate_up(struct store *st, int *applied, struct err *err)
 {
 	struct store_schema schema;
 	int i;
 
 	*applied = 0;
 	if (exec_sql(st, migrations_table_sql, err) == -1 ||
-	    store_schema(st, &schema, err) == -1)
+	    sqlite_schema(st, &schema, err) == -1)
 		return -1;
 	if (schema.current > schema.known)
 		return err_set(err, 500, "schema_newer",
@@ -395,7 +395,7 @@ store_migrate_up(struct store *st, int *applied, struct err *err)
 }
 
 int
-store_migration_applied_at(struct store *st, int version, struct arena *arena,
+sqlite_migration_applied_at(struct store *st, int version, struct arena *arena,
     char **applied_at, struct err *err)
 {
 	sqlite3_stmt *s;
@@ -443,13 +443,13 @@ file_readable(const char *path, struct err *err)
 }
 
 int
-store_check_ready(struct store *st, struct err *err)
+sqlite_check_ready(struct store *st, struct err *err)
 {
 	struct store_schema schema;
 
-	if (file_readable(st->path, err) == -1)
+	if (file_readable(sqlite_of(st)->path, err) == -1)
 		return -1;
-	if (store_schema(st, &schema, err) == -1)
+	if (sqlite_schema(st, &schema, err) == -1)
 		return err_set(err, 503, "database_unavailable",
 		    "the database does not answer");
 	if (schema.current < schema.known)
@@ -465,7 +465,7 @@ store_check_ready(struct store *st, struct err *err)
 }
 
 int
-store_setting_get(struct store *st, const char *key, struct arena *arena,
+sqlite_setting_get(struct store *st, const char *key, struct arena *arena,
     char **value, struct err *err)
 {
 	sqlite3_stmt *s;
@@ -488,7 +488,7 @@ store_setting_get(struct store *st, const char *key, struct arena *arena,
 }
 
 int
-store_setting_set(
+sqlite_setting_set(
     struct store *st, const char *key, const char *value, struct err *err)
 {
 	sqlite3_stmt *s;
@@ -517,3 +517,82 @@ sqlite_count(struct store *st, sqlite3_stmt *s, int64_t *total, struct err *err)
 		return sqlite_fail(st, err, "count");
 	return 0;
 }
+
+static const char *const sqlite_schemes[] = { "sqlite:", NULL };
+
+const struct store_ops sqlite_ops = {
+	.name = "sqlite",
+	.schemes = sqlite_schemes,
+	.migrations = store_migrations_sqlite,
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.checkpoint = sqlite_checkpoint,
+	.schema = sqlite_schema,
+	.migrate_up = sqlite_migrate_up,
+	.migration_applied_at = sqlite_migration_applied_at,
+	.check_ready = sqlite_check_ready,
+	.setting_get = sqlite_setting_get,
+	.setting_set = sqlite_setting_set,
+	.begin = sqlite_begin,
+	.commit = sqlite_commit,
+	.rollback = sqlite_rollback,
+	.vrf_insert = sqlite_vrf_insert,
+	.vrf_get = sqlite_vrf_get,
+	.vrf_find_name = sqlite_vrf_find_name,
+	.vrf_update = sqlite_vrf_update,
+	.vrf_delete = sqlite_vrf_delete,
+	.vrf_list = sqlite_vrf_list,
+	.account_insert = sqlite_account_insert,
+	.account_get = sqlite_account_get,
+	.account_update = sqlite_account_update,
+	.account_delete = sqlite_account_delete,
+	.account_list = sqlite_account_list,
+	.account_find_key = sqlite_account_find_key,
+	.pool_insert = sqlite_pool_insert,
+	.pool_get = sqlite_pool_get,
+	.pool_update = sqlite_pool_update,
+	.pool_delete = sqlite_pool_delete,
+	.pool_set_used = sqlite_pool_set_used,
+	.pool_list = sqlite_pool_list,
+	.pool_overlapping_sibling = sqlite_pool_overlapping_sibling,
+	.pool_by_cidrs = sqlite_pool_by_cidrs,
+	.pool_within = sqlite_pool_within,
+	.pool_child_in = sqlite_pool_child_in,
+	.pool_descendants = sqlite_pool_descendants,
+	.pool_recent = sqlite_pool_recent,
+	.pool_parents = sqlite_pool_parents,
+	.totals = sqlite_totals,
+	.free_insert = sqlite_free_insert,
+	.free_delete = sqlite_free_delete,
+	.free_find = sqlite_free_find,
+	.free_at = sqlite_free_at,
+	.free_list = sqlite_free_list,
+	.idempotency_get = sqlite_idempotency_get,
+	.idempotency_put = sqlite_idempotency_put,
+	.special_overlapping = sqlite_special_overlapping,
+	.special_list = sqlite_special_list,
+	.special_set_allowed = sqlite_special_set_allowed,
+	.user_insert = sqlite_user_insert,
+	.user_get = sqlite_user_get,
+	.user_find = sqlite_user_find,
+	.user_update = sqlite_user_update,
+	.user_set_login = sqlite_user_set_login,
+	.user_delete = sqlite_user_delete,
+	.user_list = sqlite_user_list,
+	.user_counts = sqlite_user_counts,
+	.session_insert = sqlite_session_insert,
+	.session_get = sqlite_session_get,
+	.session_touch = sqlite_session_touch,
+	.session_delete = sqlite_session_delete,
+	.session_delete_user = sqlite_session_delete_user,
+	.key_insert = sqlite_key_insert,
+	.key_get = sqlite_key_get,
+	.key_list = sqlite_key_list,
+	.key_touch = sqlite_key_touch,
+	.key_revoke = sqlite_key_revoke,
+	.throttle_get = sqlite_throttle_get,
+	.throttle_put = sqlite_throttle_put,
+	.throttle_clear = sqlite_throttle_clear,
+	.audit_insert = sqlite_audit_insert,
+	.audit_list = sqlite_audit_list,
+};

@@ -17,30 +17,31 @@ step_simple(struct store *st, enum stmt id, struct err *err)
 }
 
 int
-store_begin(struct store *st, int immediate, struct err *err)
+sqlite_begin(struct store *st, int immediate, struct err *err)
 {
 	return step_simple(
 	    st, immediate ? STMT_BEGIN_IMMEDIATE : STMT_BEGIN, err);
 }
 
 int
-store_commit(struct store *st, struct err *err)
+sqlite_commit(struct store *st, struct err *err)
 {
 	return step_simple(st, STMT_COMMIT, err);
 }
 
 void
-store_rollback(struct store *st)
+sqlite_rollback(struct store *st)
 {
-	if (!sqlite3_get_autocommit(st->db))
-		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	if (!sqlite3_get_autocommit(sqlite_db(st)))
+		sqlite3_exec(sqlite_db(st), "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* A constraint failure is the caller's conflict, not a database error. */
 static int
 insert_fail(struct store *st, struct err *err, const char *what)
 {
-	if ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CONSTRAINT)
+	if ((sqlite3_extended_errcode(sqlite_db(st)) & 0xff) ==
+	    SQLITE_CONSTRAINT)
 		return err_set(err, 409, "conflict", "%s already exists", what);
 	return sqlite_fail(st, err, what);
 }
@@ -66,7 +67,7 @@ vrf_row(sqlite3_stmt *s, struct arena *arena, void *row)
 }
 
 int
-store_vrf_insert(
+sqlite_vrf_insert(
     struct store *st, const struct store_vrf *in, int64_t *id, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_VRF_INSERT, err);
@@ -81,7 +82,7 @@ store_vrf_insert(
 		return insert_fail(st, err, "a VRF with this name");
 	}
 	sqlite3_reset(s);
-	*id = sqlite3_last_insert_rowid(st->db);
+	*id = sqlite3_last_insert_rowid(sqlite_db(st));
 	return 0;
 }
 
@@ -93,7 +94,7 @@ vrf_one(struct store *st, sqlite3_stmt *s, struct arena *arena,
 }
 
 int
-store_vrf_get(struct store *st, int64_t id, struct arena *arena,
+sqlite_vrf_get(struct store *st, int64_t id, struct arena *arena,
     struct store_vrf *out, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_VRF_GET, err);
@@ -111,7 +112,7 @@ store_vrf_get(struct store *st, int64_t id, struct arena *arena,
 }
 
 int
-store_vrf_find_name(struct store *st, const char *name, struct arena *arena,
+sqlite_vrf_find_name(struct store *st, const char *name, struct arena *arena,
     struct store_vrf *out, int *found, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_VRF_FIND_NAME, err);
@@ -123,7 +124,7 @@ store_vrf_find_name(struct store *st, const char *name, struct arena *arena,
 }
 
 int
-store_vrf_update(struct store *st, const struct store_vrf *in, struct err *err)
+sqlite_vrf_update(struct store *st, const struct store_vrf *in, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_VRF_UPDATE, err);
 
@@ -142,7 +143,7 @@ store_vrf_update(struct store *st, const struct store_vrf *in, struct err *err)
 }
 
 int
-store_vrf_delete(struct store *st, int64_t id, struct err *err)
+sqlite_vrf_delete(struct store *st, int64_t id, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_VRF_DELETE, err);
 
@@ -153,7 +154,7 @@ store_vrf_delete(struct store *st, int64_t id, struct err *err)
 }
 
 int
-store_vrf_list(struct store *st, struct arena *arena, struct store_page *page,
+sqlite_vrf_list(struct store *st, struct arena *arena, struct store_page *page,
     struct store_vrf **out, size_t *n, struct err *err)
 {
 	sqlite3_stmt *s;
@@ -205,7 +206,7 @@ account_bind(sqlite3_stmt *s, int first, const struct store_account *in)
 }
 
 int
-store_account_insert(struct store *st, const struct store_account *in,
+sqlite_account_insert(struct store *st, const struct store_account *in,
     int64_t *id, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_ACCOUNT_INSERT, err);
@@ -219,7 +220,7 @@ store_account_insert(struct store *st, const struct store_account *in,
 		    st, err, "an account with this provider and key");
 	}
 	sqlite3_reset(s);
-	*id = sqlite3_last_insert_rowid(st->db);
+	*id = sqlite3_last_insert_rowid(sqlite_db(st));
 	return 0;
 }
 
@@ -232,7 +233,7 @@ account_one(struct store *st, sqlite3_stmt *s, struct arena *arena,
 }
 
 int
-store_account_get(struct store *st, int64_t id, struct arena *arena,
+sqlite_account_get(struct store *st, int64_t id, struct arena *arena,
     struct store_account *out, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_ACCOUNT_GET, err);
@@ -250,7 +251,7 @@ store_account_get(struct store *st, int64_t id, struct arena *arena,
 }
 
 int
-store_account_find_key(struct store *st, const char *provider,
+sqlite_account_find_key(struct store *st, const char *provider,
     const char *external_key, struct arena *arena, struct store_account *out,
     int *found, struct err *err)
 {
@@ -264,7 +265,7 @@ store_account_find_key(struct store *st, const char *provider,
 }
 
 int
-store_account_update(
+sqlite_account_update(
     struct store *st, const struct store_account *in, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_ACCOUNT_UPDATE, err);
@@ -283,7 +284,7 @@ store_account_update(
 }
 
 int
-store_account_delete(struct store *st, int64_t id, struct err *err)
+sqlite_account_delete(struct store *st, int64_t id, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_ACCOUNT_DELETE, err);
 
@@ -319,7 +320,7 @@ sqlite_like_pattern(struct arena *arena, const char *q)
 }
 
 int
-store_account_list(struct store *st, struct arena *arena,
+sqlite_account_list(struct store *st, struct arena *arena,
     const struct store_account_filter *f, struct store_page *page,
     struct store_account **out, size_t *n, struct err *err)
 {
@@ -346,7 +347,7 @@ store_account_list(struct store *st, struct arena *arena,
 /* --- idempotency --- */
 
 int
-store_idempotency_get(struct store *st, const char *scope, const char *key,
+sqlite_idempotency_get(struct store *st, const char *scope, const char *key,
     struct arena *arena, char **request_hash, int *status, char **response,
     int *found, struct err *err)
 {
@@ -372,7 +373,7 @@ store_idempotency_get(struct store *st, const char *scope, const char *key,
 }
 
 int
-store_idempotency_put(struct store *st, const char *scope, const char *key,
+sqlite_idempotency_put(struct store *st, const char *scope, const char *key,
     const char *request_hash, int status, const char *response, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_IDEMPOTENCY_PUT, err);
@@ -416,7 +417,7 @@ special_rows(struct store *st, sqlite3_stmt *s, struct arena *arena,
 }
 
 int
-store_special_overlapping(struct store *st, int family, const char *first_key,
+sqlite_special_overlapping(struct store *st, int family, const char *first_key,
     const char *last_key, struct arena *arena, struct store_special **out,
     size_t *n, struct err *err)
 {
@@ -431,7 +432,7 @@ store_special_overlapping(struct store *st, int family, const char *first_key,
 }
 
 int
-store_special_list(struct store *st, struct arena *arena,
+sqlite_special_list(struct store *st, struct arena *arena,
     struct store_special **out, size_t *n, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_SPECIAL_LIST, err);
@@ -442,7 +443,7 @@ store_special_list(struct store *st, struct arena *arena,
 }
 
 int
-store_special_set_allowed(
+sqlite_special_set_allowed(
     struct store *st, int64_t id, int allowed, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_SPECIAL_SET_ALLOWED, err);
@@ -453,7 +454,7 @@ store_special_set_allowed(
 	sqlite3_bind_int(s, 2, allowed);
 	if (sqlite_exec_stmt(st, s, "special allow", err) == -1)
 		return -1;
-	if (sqlite3_changes(st->db) == 0)
+	if (sqlite3_changes(sqlite_db(st)) == 0)
 		return err_set(err, 404, "not_found",
 		    "no special range %lld that can be changed", (long long)id);
 	return 0;

@@ -26,13 +26,13 @@ user_cols(sqlite3_stmt *s, int first, struct arena *arena, struct store_user *u)
 
 	u->id = sqlite3_column_int64(s, first);
 	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		if ((*texts[i] = sqlite_col_text(s, first + 1 + (int)i, arena)) ==
-		    NULL)
+		if ((*texts[i] = sqlite_col_text(
+		         s, first + 1 + (int)i, arena)) == NULL)
 			return -1;
 	u->disabled = sqlite3_column_int(s, first + 7);
 	for (i = 0; i < sizeof(times) / sizeof(times[0]); i++)
-		if ((*times[i] = sqlite_col_text(s, first + 8 + (int)i, arena)) ==
-		    NULL)
+		if ((*times[i] = sqlite_col_text(
+		         s, first + 8 + (int)i, arena)) == NULL)
 			return -1;
 	return 0;
 }
@@ -56,8 +56,8 @@ user_bind(sqlite3_stmt *s, int first, const struct store_user *in)
 }
 
 int
-store_user_insert(struct store *st, const struct store_user *in, int64_t *id,
-    struct err *err)
+sqlite_user_insert(
+    struct store *st, const struct store_user *in, int64_t *id, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_USER_INSERT, err);
 
@@ -67,20 +67,19 @@ store_user_insert(struct store *st, const struct store_user *in, int64_t *id,
 	user_bind(s, 2, in);
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_reset(s);
-		if ((sqlite3_extended_errcode(st->db) & 0xff) ==
+		if ((sqlite3_extended_errcode(sqlite_db(st)) & 0xff) ==
 		    SQLITE_CONSTRAINT)
 			return err_field(err, 409, "conflict", "username",
-			    "a user named \"%s\" already exists",
-			    in->username);
+			    "a user named \"%s\" already exists", in->username);
 		return sqlite_fail(st, err, "user insert");
 	}
 	sqlite3_reset(s);
-	*id = sqlite3_last_insert_rowid(st->db);
+	*id = sqlite3_last_insert_rowid(sqlite_db(st));
 	return 0;
 }
 
 int
-store_user_get(struct store *st, int64_t id, struct arena *arena,
+sqlite_user_get(struct store *st, int64_t id, struct arena *arena,
     struct store_user *out, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_USER_GET, err);
@@ -99,7 +98,7 @@ store_user_get(struct store *st, int64_t id, struct arena *arena,
 }
 
 int
-store_user_find(struct store *st, const char *username, struct arena *arena,
+sqlite_user_find(struct store *st, const char *username, struct arena *arena,
     struct store_user *out, int *found, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_USER_FIND, err);
@@ -112,7 +111,8 @@ store_user_find(struct store *st, const char *username, struct arena *arena,
 }
 
 int
-store_user_update(struct store *st, const struct store_user *in, struct err *err)
+sqlite_user_update(
+    struct store *st, const struct store_user *in, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_USER_UPDATE, err);
 
@@ -124,7 +124,7 @@ store_user_update(struct store *st, const struct store_user *in, struct err *err
 }
 
 int
-store_user_set_login(struct store *st, int64_t id, struct err *err)
+sqlite_user_set_login(struct store *st, int64_t id, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_USER_SET_LOGIN, err);
 
@@ -135,7 +135,7 @@ store_user_set_login(struct store *st, int64_t id, struct err *err)
 }
 
 int
-store_user_delete(struct store *st, int64_t id, struct err *err)
+sqlite_user_delete(struct store *st, int64_t id, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_USER_DELETE, err);
 
@@ -146,14 +146,14 @@ store_user_delete(struct store *st, int64_t id, struct err *err)
 }
 
 int
-store_user_list(struct store *st, struct arena *arena, struct store_page *page,
+sqlite_user_list(struct store *st, struct arena *arena, struct store_page *page,
     struct store_user **out, size_t *n, struct err *err)
 {
 	sqlite3_stmt *s;
 	int64_t admins;
 
 	*n = 0;
-	if (store_user_counts(st, &page->total, &admins, err) == -1)
+	if (sqlite_user_counts(st, &page->total, &admins, err) == -1)
 		return -1;
 	if ((s = sqlite_stmt(st, STMT_USER_LIST, err)) == NULL)
 		return -1;
@@ -164,7 +164,7 @@ store_user_list(struct store *st, struct arena *arena, struct store_page *page,
 }
 
 int
-store_user_counts(
+sqlite_user_counts(
     struct store *st, int64_t *all, int64_t *admins, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_USER_COUNTS, err);
@@ -201,7 +201,7 @@ session_row(sqlite3_stmt *s, struct arena *arena, void *row)
 }
 
 int
-store_session_insert(
+sqlite_session_insert(
     struct store *st, const struct store_session *in, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_SESSION_INSERT, err);
@@ -217,7 +217,7 @@ store_session_insert(
 }
 
 int
-store_session_get(struct store *st, const char *id_hash, struct arena *arena,
+sqlite_session_get(struct store *st, const char *id_hash, struct arena *arena,
     struct store_session *out, int *found, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_SESSION_GET, err);
@@ -230,7 +230,7 @@ store_session_get(struct store *st, const char *id_hash, struct arena *arena,
 }
 
 int
-store_session_touch(
+sqlite_session_touch(
     struct store *st, const char *id_hash, int64_t now, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_SESSION_TOUCH, err);
@@ -243,7 +243,7 @@ store_session_touch(
 }
 
 int
-store_session_delete(struct store *st, const char *id_hash, struct err *err)
+sqlite_session_delete(struct store *st, const char *id_hash, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_SESSION_DELETE, err);
 
@@ -254,7 +254,7 @@ store_session_delete(struct store *st, const char *id_hash, struct err *err)
 }
 
 int
-store_session_delete_user(struct store *st, int64_t user_id, struct err *err)
+sqlite_session_delete_user(struct store *st, int64_t user_id, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_SESSION_DELETE_USER, err);
 
@@ -288,7 +288,7 @@ key_row(sqlite3_stmt *s, struct arena *arena, void *row)
 }
 
 int
-store_key_insert(struct store *st, const struct store_api_key *in, int64_t *id,
+sqlite_key_insert(struct store *st, const struct store_api_key *in, int64_t *id,
     struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_KEY_INSERT, err);
@@ -303,12 +303,12 @@ store_key_insert(struct store *st, const struct store_api_key *in, int64_t *id,
 	sqlite3_bind_int64(s, 6, in->expires_at);
 	if (step_done(st, s, "key insert", err) == -1)
 		return -1;
-	*id = sqlite3_last_insert_rowid(st->db);
+	*id = sqlite3_last_insert_rowid(sqlite_db(st));
 	return 0;
 }
 
 int
-store_key_get(struct store *st, int64_t id, struct arena *arena,
+sqlite_key_get(struct store *st, int64_t id, struct arena *arena,
     struct store_api_key *out, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_KEY_GET, err);
@@ -317,8 +317,8 @@ store_key_get(struct store *st, int64_t id, struct arena *arena,
 	if (s == NULL)
 		return -1;
 	sqlite3_bind_int64(s, 1, id);
-	if (sqlite_row_one(st, s, arena, key_row, out, &found, "key get", err) ==
-	    -1)
+	if (sqlite_row_one(
+	        st, s, arena, key_row, out, &found, "key get", err) == -1)
 		return -1;
 	if (!found)
 		return err_set(err, 404, "not_found", "no API key with id %lld",
@@ -327,7 +327,7 @@ store_key_get(struct store *st, int64_t id, struct arena *arena,
 }
 
 int
-store_key_list(struct store *st, int64_t user_id, struct arena *arena,
+sqlite_key_list(struct store *st, int64_t user_id, struct arena *arena,
     struct store_page *page, struct store_api_key **out, size_t *n,
     struct err *err)
 {
@@ -349,7 +349,7 @@ store_key_list(struct store *st, int64_t user_id, struct arena *arena,
 }
 
 int
-store_key_touch(struct store *st, int64_t id, int64_t now, struct err *err)
+sqlite_key_touch(struct store *st, int64_t id, int64_t now, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_KEY_TOUCH, err);
 
@@ -361,7 +361,7 @@ store_key_touch(struct store *st, int64_t id, int64_t now, struct err *err)
 }
 
 int
-store_key_revoke(struct store *st, int64_t id, int64_t now, struct err *err)
+sqlite_key_revoke(struct store *st, int64_t id, int64_t now, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_KEY_REVOKE, err);
 
@@ -375,7 +375,7 @@ store_key_revoke(struct store *st, int64_t id, int64_t now, struct err *err)
 /* --- login throttling --- */
 
 int
-store_throttle_get(struct store *st, const char *key,
+sqlite_throttle_get(struct store *st, const char *key,
     struct store_throttle *out, int *found, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_THROTTLE_GET, err);
@@ -399,7 +399,7 @@ store_throttle_get(struct store *st, const char *key,
 }
 
 int
-store_throttle_put(struct store *st, const char *key,
+sqlite_throttle_put(struct store *st, const char *key,
     const struct store_throttle *in, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_THROTTLE_PUT, err);
@@ -414,7 +414,7 @@ store_throttle_put(struct store *st, const char *key,
 }
 
 int
-store_throttle_clear(struct store *st, const char *key, struct err *err)
+sqlite_throttle_clear(struct store *st, const char *key, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_THROTTLE_CLEAR, err);
 
@@ -449,7 +449,8 @@ audit_row(sqlite3_stmt *s, struct arena *arena, void *row)
 }
 
 int
-store_audit_insert(struct store *st, const struct store_audit *in, struct err *err)
+sqlite_audit_insert(
+    struct store *st, const struct store_audit *in, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_AUDIT_INSERT, err);
 
@@ -484,7 +485,7 @@ audit_bind_filter(sqlite3_stmt *s, const struct store_audit_filter *f)
 }
 
 int
-store_audit_list(struct store *st, struct arena *arena,
+sqlite_audit_list(struct store *st, struct arena *arena,
     const struct store_audit_filter *f, struct store_page *page,
     struct store_audit **out, size_t *n, struct err *err)
 {
@@ -496,8 +497,8 @@ store_audit_list(struct store *st, struct arena *arena,
 	audit_bind_filter(s, f);
 	if (sqlite_count(st, s, &page->total, err) == -1)
 		return -1;
-	s = sqlite_stmt(st, f->after_id > 0 ? STMT_AUDIT_LIST_ASC : STMT_AUDIT_LIST,
-	    err);
+	s = sqlite_stmt(
+	    st, f->after_id > 0 ? STMT_AUDIT_LIST_ASC : STMT_AUDIT_LIST, err);
 	if (s == NULL)
 		return -1;
 	audit_bind_filter(s, f);

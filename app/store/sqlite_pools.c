@@ -54,7 +54,7 @@ pool_rows(struct store *st, sqlite3_stmt *s, int64_t limit, struct arena *arena,
 }
 
 int
-store_pool_insert(
+sqlite_pool_insert(
     struct store *st, const struct store_pool *in, int64_t *id, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_POOL_INSERT, err);
@@ -80,19 +80,19 @@ store_pool_insert(
 	sqlite_bind_text(s, 17, in->created_by ? in->created_by : "");
 	if (sqlite3_step(s) != SQLITE_DONE) {
 		sqlite3_reset(s);
-		if ((sqlite3_extended_errcode(st->db) & 0xff) ==
+		if ((sqlite3_extended_errcode(sqlite_db(st)) & 0xff) ==
 		    SQLITE_CONSTRAINT)
 			return err_field(err, 409, "overlap", "cidr",
 			    "%s already exists in this VRF", in->cidr);
 		return sqlite_fail(st, err, "pool insert");
 	}
 	sqlite3_reset(s);
-	*id = sqlite3_last_insert_rowid(st->db);
+	*id = sqlite3_last_insert_rowid(sqlite_db(st));
 	return 0;
 }
 
 int
-store_pool_get(struct store *st, int64_t id, struct arena *arena,
+sqlite_pool_get(struct store *st, int64_t id, struct arena *arena,
     struct store_pool *out, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_POOL_GET, err);
@@ -112,7 +112,7 @@ store_pool_get(struct store *st, int64_t id, struct arena *arena,
 }
 
 int
-store_pool_update(
+sqlite_pool_update(
     struct store *st, const struct store_pool *in, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_POOL_UPDATE, err);
@@ -133,7 +133,7 @@ store_pool_update(
 }
 
 int
-store_pool_delete(struct store *st, int64_t id, struct err *err)
+sqlite_pool_delete(struct store *st, int64_t id, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_POOL_DELETE, err);
 
@@ -144,7 +144,7 @@ store_pool_delete(struct store *st, int64_t id, struct err *err)
 }
 
 int
-store_pool_set_used(struct store *st, int64_t id, uint64_t top, uint64_t high,
+sqlite_pool_set_used(struct store *st, int64_t id, uint64_t top, uint64_t high,
     uint64_t low, int64_t children, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_POOL_SET_USED, err);
@@ -178,7 +178,7 @@ filter_bind(
 }
 
 int
-store_pool_list(struct store *st, struct arena *arena,
+sqlite_pool_list(struct store *st, struct arena *arena,
     const struct store_pool_filter *f, struct store_page *page,
     struct store_pool **out, size_t *n, struct err *err)
 {
@@ -232,7 +232,7 @@ pool_reaching(struct store *st, sqlite3_stmt *s, const char *first_key,
 }
 
 int
-store_pool_overlapping_sibling(struct store *st, int64_t vrf_id,
+sqlite_pool_overlapping_sibling(struct store *st, int64_t vrf_id,
     int64_t parent_id, int family, const char *first_key, const char *last_key,
     struct arena *arena, struct store_pool *out, int *found, struct err *err)
 {
@@ -249,7 +249,7 @@ store_pool_overlapping_sibling(struct store *st, int64_t vrf_id,
 }
 
 int
-store_pool_by_cidrs(struct store *st, int64_t vrf_id, const char *const *cidrs,
+sqlite_pool_by_cidrs(struct store *st, int64_t vrf_id, const char *const *cidrs,
     size_t ncidrs, struct arena *arena, struct store_pool **out, size_t *n,
     struct err *err)
 {
@@ -269,7 +269,7 @@ store_pool_by_cidrs(struct store *st, int64_t vrf_id, const char *const *cidrs,
 }
 
 int
-store_pool_within(struct store *st, int64_t vrf_id, int family,
+sqlite_pool_within(struct store *st, int64_t vrf_id, int family,
     const char *first_key, const char *last_key, struct arena *arena,
     struct store_page *page, struct store_pool **out, size_t *n,
     struct err *err)
@@ -302,7 +302,7 @@ store_pool_within(struct store *st, int64_t vrf_id, int family,
 }
 
 int
-store_pool_child_in(struct store *st, int64_t parent_id, int family,
+sqlite_pool_child_in(struct store *st, int64_t parent_id, int family,
     const char *first_key, const char *last_key, struct arena *arena,
     struct store_pool *out, int *found, struct err *err)
 {
@@ -318,7 +318,7 @@ store_pool_child_in(struct store *st, int64_t parent_id, int family,
 }
 
 int
-store_pool_descendants(struct store *st, int64_t id, struct arena *arena,
+sqlite_pool_descendants(struct store *st, int64_t id, struct arena *arena,
     int64_t **ids, size_t *n, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_POOL_DESCENDANTS, err);
@@ -365,21 +365,21 @@ pool_top(struct store *st, enum stmt id, int64_t limit, struct arena *arena,
 }
 
 int
-store_pool_recent(struct store *st, int64_t limit, struct arena *arena,
+sqlite_pool_recent(struct store *st, int64_t limit, struct arena *arena,
     struct store_pool **out, size_t *n, struct err *err)
 {
 	return pool_top(st, STMT_POOL_RECENT, limit, arena, out, n, err);
 }
 
 int
-store_pool_parents(struct store *st, int64_t limit, struct arena *arena,
+sqlite_pool_parents(struct store *st, int64_t limit, struct arena *arena,
     struct store_pool **out, size_t *n, struct err *err)
 {
 	return pool_top(st, STMT_POOL_PARENTS, limit, arena, out, n, err);
 }
 
 int
-store_totals(struct store *st, struct store_totals *out, struct err *err)
+sqlite_totals(struct store *st, struct store_totals *out, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_TOTALS, err);
 	int rc;
@@ -401,7 +401,7 @@ store_totals(struct store *st, struct store_totals *out, struct err *err)
 /* --- free space --- */
 
 int
-store_free_insert(struct store *st, int64_t pool_id,
+sqlite_free_insert(struct store *st, int64_t pool_id,
     const struct store_free_block *b, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_FREE_INSERT, err);
@@ -416,7 +416,7 @@ store_free_insert(struct store *st, int64_t pool_id,
 }
 
 int
-store_free_delete(
+sqlite_free_delete(
     struct store *st, int64_t pool_id, const char *first_key, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_FREE_DELETE, err);
@@ -456,7 +456,7 @@ free_one(struct store *st, sqlite3_stmt *s, struct arena *arena,
 }
 
 int
-store_free_find(struct store *st, int64_t pool_id, int max_len,
+sqlite_free_find(struct store *st, int64_t pool_id, int max_len,
     enum store_fit fit, struct arena *arena, struct store_free_block *out,
     int *found, struct err *err)
 {
@@ -477,7 +477,7 @@ store_free_find(struct store *st, int64_t pool_id, int max_len,
 }
 
 int
-store_free_at(struct store *st, int64_t pool_id, const char *key,
+sqlite_free_at(struct store *st, int64_t pool_id, const char *key,
     struct arena *arena, struct store_free_block *out, int *found,
     struct err *err)
 {
@@ -492,7 +492,7 @@ store_free_at(struct store *st, int64_t pool_id, const char *key,
 }
 
 int
-store_free_list(struct store *st, int64_t pool_id, const char *from_key,
+sqlite_free_list(struct store *st, int64_t pool_id, const char *from_key,
     int64_t limit, struct arena *arena, struct store_free_block **out,
     size_t *n, struct err *err)
 {

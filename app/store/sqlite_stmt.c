@@ -299,7 +299,7 @@ const char *const sqlite_stmt_sql[STMT__MAX] = {
 	KEY_SELECT "WHERE k.id = ?1",
 	/* STMT_KEY_LIST */
 	KEY_SELECT "WHERE (?1 IS NULL OR k.user_id = ?1) "
-	"ORDER BY k.id DESC LIMIT ?2 OFFSET ?3",
+	           "ORDER BY k.id DESC LIMIT ?2 OFFSET ?3",
 	/* STMT_KEY_COUNT */
 	"SELECT count(*) FROM api_keys WHERE (?1 IS NULL OR user_id = ?1)",
 	/* STMT_KEY_TOUCH */
@@ -322,7 +322,8 @@ const char *const sqlite_stmt_sql[STMT__MAX] = {
 	"object_id, before, after, request_id, client_addr, key_id) "
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	/* STMT_AUDIT_LIST */
-	AUDIT_SELECT "WHERE " AUDIT_FILTER "ORDER BY id DESC LIMIT ?8 OFFSET ?9",
+	AUDIT_SELECT "WHERE " AUDIT_FILTER
+	             "ORDER BY id DESC LIMIT ?8 OFFSET ?9",
 	/* STMT_AUDIT_LIST_ASC */
 	AUDIT_SELECT "WHERE " AUDIT_FILTER "ORDER BY id LIMIT ?8 OFFSET ?9",
 	/* STMT_AUDIT_COUNT */

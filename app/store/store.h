@@ -2,9 +2,10 @@
  * store.h: the one storage interface of CloudPAM.
  *
  * Everything the domain keeps goes through these functions; the SQL of
- * each backend lives with the backend (sqlite.c; pg.c later), prepared
- * once per connection.  A store is one connection, opened by a worker
- * after it is forked and used for the worker's life.
+ * each backend lives with the backend (sqlite*.c, pg*.c), prepared once
+ * per connection.  store.c forwards each call to the backend the URL
+ * named (store_internal.h).  A store is one connection, opened by a
+ * worker after it is forked and used for the worker's life.
  *
  * Errors map onto struct err: a busy or locked database is 503
  * "database_busy", a lost or unreadable database 503 "database_unavailable",
@@ -32,9 +33,10 @@ struct store_options {
 };
 
 /*
- * Open the database named by url ("sqlite:PATH").  The file is created
- * unless readonly.  Returns NULL with err filled when the URL names no
- * known backend or the database cannot be opened.
+ * Open the database named by url: "sqlite:PATH" (the file is created
+ * unless readonly) or a libpq URI "postgres://..." / "postgresql://...".
+ * Returns NULL with err filled when the URL names no known backend or the
+ * database cannot be opened.
  */
 struct store *store_open(
     const char *url, const struct store_options *opt, struct err *err);
@@ -49,8 +51,14 @@ void store_free(struct store *st);
  */
 int store_checkpoint(struct store *st, struct err *err);
 
-/* The backend's name: "sqlite". */
+/* The backend's name: "sqlite" or "postgres". */
 const char *store_backend(const struct store *st);
+
+struct store_migration;
+
+/* The migrations this binary carries for st's backend (migrations.h),
+ * ending with an entry whose sql is NULL.  Static data. */
+const struct store_migration *store_migrations(const struct store *st);
 
 struct store_schema {
 	int current; /* highest applied version, 0 for an empty database */
@@ -90,8 +98,12 @@ int store_setting_set(
 /* --- transactions ------------------------------------------------- */
 
 /*
- * Begin a transaction; immediate takes the write lock at once (SQLite
- * BEGIN IMMEDIATE), so two writers never both read then both write.
+ * Begin a transaction; immediate makes it a writer that never acts on a
+ * stale read: SQLite takes the write lock at once (BEGIN IMMEDIATE), so
+ * two writers never both read then both write; PostgreSQL locks the rows
+ * whose reads decide the write (the parent pool, the VRF of a top-level
+ * pool, see pg_catalog.c).  Without immediate the transaction reads one
+ * snapshot.
  */
 int store_begin(struct store *st, int immediate, struct err *err);
 int store_commit(struct store *st, struct err *err);
@@ -354,8 +366,8 @@ struct store_user {
 	const char *username;
 	const char *display_name;
 	const char *email;
-	const char *role;   /* admin operator viewer auditor */
-	const char *source; /* local sso */
+	const char *role;          /* admin operator viewer auditor */
+	const char *source;        /* local sso */
 	const char *password_hash; /* argon2id encoded; "" for SSO users */
 	int disabled;
 	const char *created_at;
@@ -369,8 +381,8 @@ int store_user_insert(struct store *st, const struct store_user *in,
 /* 404 "not_found" when there is no such user. */
 int store_user_get(struct store *st, int64_t id, struct arena *arena,
     struct store_user *out, struct err *err);
-int store_user_find(struct store *st, const char *username,
-    struct arena *arena, struct store_user *out, int *found, struct err *err);
+int store_user_find(struct store *st, const char *username, struct arena *arena,
+    struct store_user *out, int *found, struct err *err);
 /* Write display name, email, role, source, password hash and disabled. */
 int store_user_update(
     struct store *st, const struct store_user *in, struct err *err);

@@ -66,10 +66,20 @@ test_config(void)
 	tap_int(load(&cfg, &argc, (char *[]){ "cloudpam", NULL }, &err), -1,
 	    "a leading space refused");
 	setenv("CLOUDPAM_WORKERS", "4", 1);
-	setenv("CLOUDPAM_DATABASE_URL", "postgres://u:secret@h/db", 1);
+	setenv("CLOUDPAM_DATABASE_URL", "mysql://u:secret@h/db", 1);
 	tap_int(load(&cfg, &argc, (char *[]){ "cloudpam", NULL }, &err), -1,
 	    "unsupported database refused");
 	tap_str(err.field, "CLOUDPAM_DATABASE_URL", "and named");
+	setenv("CLOUDPAM_DATABASE_URL", "postgres://", 1);
+	tap_int(load(&cfg, &argc, (char *[]){ "cloudpam", NULL }, &err), -1,
+	    "postgres:// alone refused");
+	setenv("CLOUDPAM_DATABASE_URL", "postgresql://u:secret@h:5432/db", 1);
+	tap_int(load(&cfg, &argc, (char *[]){ "cloudpam", NULL }, &err), 0,
+	    "PostgreSQL URL accepted");
+	config_json(&cfg, &b);
+	tap_ok(strstr(b.data, "secret") == NULL, "its password redacted");
+	config_free(&cfg);
+	buf_free(&b);
 	setenv("CLOUDPAM_DATABASE_URL", "sqlite:/tmp/x@y.db", 1);
 	tap_int(load(&cfg, &argc, (char *[]){ "cloudpam", NULL }, &err), 0,
 	    "sqlite URL accepted");

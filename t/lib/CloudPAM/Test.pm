@@ -11,6 +11,11 @@ package CloudPAM::Test;
 # nginx of its own on a free loopback port, and waits until /healthz
 # answers through nginx.  Everything runs as in production; nothing is
 # mocked.
+#
+# start(database_url => 'postgres://...') uses that database instead (for
+# migrate, the CLI and serve).  With CLOUDPAM_TEST_DATABASE=postgres every
+# start() gets a fresh database of its own in one throwaway PostgreSQL
+# cluster per test file (CloudPAM::Pg), dropped again by stop().
 
 use strict;
 use warnings;
@@ -55,13 +60,21 @@ sub start {
 	    CLEANUP => 0);
 	chmod 0755, $self->{dir};
 	$self->{db} = "$self->{dir}/cloudpam.db";
+	$self->{database_url} = $opt{database_url} // "sqlite:$self->{db}";
+	if (!defined $opt{database_url}
+	    && ($ENV{CLOUDPAM_TEST_DATABASE} // '') eq 'postgres') {
+		require CloudPAM::Pg;
+		$self->{pg} = CloudPAM::Pg->shared;
+		$self->{pg_url} = $self->{database_url} =
+		    $self->{pg}->create_database;
+	}
 	$self->{sock} = "$self->{dir}/cloudpam.sock";
 	$self->{log} = "$self->{dir}/log/cloudpam.log";
 	$self->{port} = free_port();
 	$self->{url} = "http://127.0.0.1:$self->{port}";
 	mkdir "$self->{dir}/log";
 	my ($rc, $out) = run_quiet($BIN, 'migrate', 'up', '--database-url',
-	    "sqlite:$self->{db}");
+	    $self->{database_url});
 	die "migrate failed: $out" if $rc;
 	$self->setup_admin unless $opt{no_admin};
 	if (defined $self->{user}) {
@@ -81,7 +94,7 @@ our $ADMIN_PASSWORD = 'admin-password-for-tests';
 sub cli {
 	my ($self, $stdin, @args) = @_;
 	my $cmd = join ' ', map { quotemeta } $BIN, @args, '--database-url',
-	    "sqlite:$self->{db}";
+	    $self->{database_url};
 	$cmd = "printf '%s\\n' " . quotemeta($stdin) . " | $cmd"
 	    if defined $stdin;
 	my $out = `$cmd 2>&1`;
@@ -122,7 +135,7 @@ sub start_pool {
 	my ($self) = @_;
 	my @cmd = ($self->{bin} // $BIN, 'serve', '--listen', "unix:$self->{sock}",
 	    '--workers', $self->{workers}, '--socket-mode', '0666',
-	    '--database-url', "sqlite:$self->{db}",
+	    '--database-url', $self->{database_url},
 	    '--template-dir', "$TOP/templates", '--static-dir', "$TOP/static",
 	    '--log-file', $self->{log}, @{ $self->{args} });
 	push @cmd, '--user', $self->{user} if defined $self->{user};
@@ -186,6 +199,28 @@ sub log_tail {
 sub url { $_[0]{url} . ($_[1] // '') }
 sub dir { $_[0]{dir} }
 sub db { $_[0]{db} }
+sub database_url { $_[0]{database_url} }
+
+# Run SQL on the test's database, whichever it is, with the sqlite3 CLI or
+# psql; returns the rows as sqlite3 prints them (columns joined by "|",
+# one row a line, no trailing newline).  Only SQL both dialects take.
+sub sql {
+	my ($self, $query) = @_;
+	my @cmd = ('sqlite3', '-cmd', '.timeout 10000', $self->{db}, $query);
+	if ($self->{database_url} =~ m{^postgres(?:ql)?://}) {
+		require CloudPAM::Pg;
+		@cmd = ("$CloudPAM::Pg::PGBIN/psql", '-X', '-q', '-A', '-t',
+		    '-v', 'ON_ERROR_STOP=1', '-d', $self->{database_url},
+		    '-c', $query);
+	}
+	open my $fh, '-|', @cmd or die "$cmd[0]: $!";
+	local $/;
+	my $out = <$fh> // '';
+	close $fh;
+	die "$cmd[0] failed: $query\n" if $?;
+	$out =~ s/\n+\z//;
+	return $out;
+}
 sub pool_pid { $_[0]{pool_pid} }
 
 sub http {
@@ -297,6 +332,8 @@ sub stop {
 		kill 'TERM', $self->{pool_pid};
 		$self->reap($self->{pool_pid}, 40);
 	}
+	$self->{pg}->drop_database($self->{pg_url})
+	    if $self->{pg} && !$ENV{CLOUDPAM_KEEP};
 	remove_tree($self->{dir}) unless $ENV{CLOUDPAM_KEEP};
 }
 
