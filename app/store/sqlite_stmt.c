@@ -7,6 +7,9 @@
 
 #define NOW "strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
 
+/* The next id of a table, never one given before (0005_ids.sql). */
+#define NEXT_ID(table) "(SELECT high + 1 FROM id_high WHERE name = '" table "')"
+
 #define POOL_SELECT                                                            \
 	"SELECT p.id, p.name, p.cidr, p.family, p.prefix_len, p.first_key, "   \
 	"p.last_key, p.vrf_id, coalesce(p.parent_id, 0), "                     \
@@ -95,7 +98,8 @@ const char *const sqlite_stmt_sql[STMT__MAX] = {
 	/* STMT_ROLLBACK */
 	"ROLLBACK",
 	/* STMT_VRF_INSERT */
-	"INSERT INTO vrfs (name, rd, description) VALUES (?1, ?2, ?3)",
+	"INSERT INTO vrfs (id, name, rd, description) "
+	"VALUES (" NEXT_ID("vrfs") ", ?1, ?2, ?3)",
 	/* STMT_VRF_GET */
 	VRF_SELECT "WHERE v.id = ?1",
 	/* STMT_VRF_FIND_NAME */
@@ -110,9 +114,9 @@ const char *const sqlite_stmt_sql[STMT__MAX] = {
 	/* STMT_VRF_COUNT */
 	"SELECT count(*) FROM vrfs",
 	/* STMT_ACCOUNT_INSERT */
-	"INSERT INTO accounts (provider, external_key, name, platform, tier, "
-	"environment, regions, tags, description) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	"INSERT INTO accounts (id, provider, external_key, name, platform, "
+	"tier, environment, regions, tags, description) "
+	"VALUES (" NEXT_ID("accounts") ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	/* STMT_ACCOUNT_GET */
 	ACCOUNT_SELECT "WHERE a.id = ?1",
 	/* STMT_ACCOUNT_UPDATE */
@@ -133,11 +137,11 @@ const char *const sqlite_stmt_sql[STMT__MAX] = {
 	/* STMT_ACCOUNT_FIND_KEY */
 	ACCOUNT_SELECT "WHERE a.provider = ?1 AND a.external_key = ?2",
 	/* STMT_POOL_INSERT */
-	"INSERT INTO pools (name, cidr, family, prefix_len, first_key, "
+	"INSERT INTO pools (id, name, cidr, family, prefix_len, first_key, "
 	"last_key, vrf_id, parent_id, account_id, type, status, source, "
 	"description, tags, external_id, region, created_by, updated_by) "
-	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-	"?15, ?16, ?17, ?17)",
+	"VALUES (" NEXT_ID("pools") ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	"?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
 	/* STMT_POOL_GET */
 	POOL_SELECT "WHERE p.id = ?1",
 	/* STMT_POOL_UPDATE */
@@ -259,8 +263,9 @@ const char *const sqlite_stmt_sql[STMT__MAX] = {
 	"UPDATE special_ranges SET allowed = ?2 WHERE id = ?1 AND "
 	"always_allowed = 0",
 	/* STMT_USER_INSERT */
-	"INSERT INTO users (username, display_name, email, role, source, "
-	"password_hash, disabled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	"INSERT INTO users (id, username, display_name, email, role, source, "
+	"password_hash, disabled) "
+	"VALUES (" NEXT_ID("users") ", ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	/* STMT_USER_GET */
 	USER_SELECT "WHERE u.id = ?1",
 	/* STMT_USER_FIND */
@@ -293,8 +298,9 @@ const char *const sqlite_stmt_sql[STMT__MAX] = {
 	/* STMT_SESSION_DELETE_USER */
 	"DELETE FROM sessions WHERE user_id = ?1",
 	/* STMT_KEY_INSERT */
-	"INSERT INTO api_keys (user_id, name, scope, accounts, secret_hash, "
-	"expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	"INSERT INTO api_keys (id, user_id, name, scope, accounts, "
+	"secret_hash, expires_at) "
+	"VALUES (" NEXT_ID("api_keys") ", ?1, ?2, ?3, ?4, ?5, ?6)",
 	/* STMT_KEY_GET */
 	KEY_SELECT "WHERE k.id = ?1",
 	/* STMT_KEY_LIST */

@@ -40,20 +40,20 @@ sub cloudpam {
 
 my ($rc, $out) = cloudpam('migrate', 'up', '--database-url', $url);
 is($rc, 0, 'migrate up on an empty PostgreSQL database') or diag($out);
-like($out, qr/applied 4 migrations/, 'applies the four migrations');
+like($out, qr/applied 5 migrations/, 'applies the five migrations');
 unlike($out, qr/NOTICE/, 'the server says nothing on stderr');
 ($rc, $out) = cloudpam('migrate', 'up', '--database-url', $url);
 is($rc, 0, 'migrate up again');
 like($out, qr/applied 0 migrations/, 'applies nothing the second time');
 ($rc, $out) = cloudpam('migrate', 'status', '--database-url', $url);
 is($rc, 0, 'migrate status: current');
-like($out, qr/^backend postgres: schema version 4, this binary knows 4$/m,
+like($out, qr/^backend postgres: schema version 5, this binary knows 5$/m,
     'status names the backend and the version');
 like($out, qr/^  0003 ipam\s+\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/m,
     'status shows when each migration was applied');
 is(sql('SELECT string_agg(version || name, \',\' ORDER BY version) '
     . 'FROM schema_migrations'),
-    '1init,2special_ranges,3ipam,4identity', 'the versions recorded');
+    '1init,2special_ranges,3ipam,4identity,5ids', 'the versions recorded');
 ($rc, $out) = cloudpam('migrate', 'up', '--database-url',
     $pg->url('no_such_db'));
 isnt($rc, 0, 'a database that is not there: migrate fails');
