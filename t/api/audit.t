@@ -134,13 +134,9 @@ is($ev->[0]{after}, undef, 'pool delete: no after');
 # A cascade writes one pool.delete per pool, each with its last state.
 my $tree = $J->json(post_json('/api/v1/pools',
     { name => 'tree', cidr => '192.168.0.0/16' })) // {};
-TODO: {
-	local $TODO = 'pools.id has no AUTOINCREMENT: SQLite reuses the id '
-	    . 'of the newest pool once it is deleted (sql/sqlite/0003_ipam.sql)';
-	isnt($tree->{id}, $leaf->{id},
-	    'a new pool does not take the id of a deleted one, whose '
-	    . 'history would become its own');
-}
+isnt($tree->{id}, $leaf->{id},
+    'a new pool does not take the id of a deleted one, whose '
+    . 'history would become its own');
 my @kids = map { $J->json(post_json("/api/v1/pools/$tree->{id}/allocate",
     { prefix_len => 24, name => "kid$_" })) // {} } 1 .. 2;
 ($ev) = change_ok('cascade delete',
