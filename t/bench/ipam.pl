@@ -1,8 +1,9 @@
 #!/usr/bin/perl
 # ipam.pl: the core IPAM figures of `make bench` on 100,000 pools (a /8 cut
 # into /24s and a ULA /32 cut into /48s), each beside /healthz measured in
-# the same run.  Figures only; it never fails.  BENCH_SECONDS (5),
-# BENCH_POOLS (100000).
+# the same run, on SQLite and then on PostgreSQL (a throwaway cluster), and
+# at the end both side by side.  Figures only; it never fails.
+# BENCH_SECONDS (5), BENCH_POOLS (100000), BENCH_BACKENDS ("sqlite postgres").
 use strict;
 use warnings;
 use lib 't/lib';
@@ -36,6 +37,15 @@ sub wrk {
 	    avg => $avg };
 }
 
+our (%side, @order, $backend);
+
+# Print one figure and keep it for the side-by-side table.
+sub keep {
+	my ($name, $text) = @_;
+	push @order, $name unless grep { $_ eq $name } @order;
+	$side{$name}{$backend} = $text;
+}
+
 sub line {
 	my ($name, $r, $base, $target) = @_;
 	printf "%-44s %9.0f req/s %7.2f ms p50 %7.2f ms p99 %6.1f%% of /healthz%s%s\n",
@@ -43,15 +53,24 @@ sub line {
 	    $base ? 100 * $r->{rps} / $base : 0,
 	    $target ? "  (target $target)" : '',
 	    $r->{bad} ? "  [$r->{bad} non-2xx]" : '';
+	keep($name, sprintf('%7.0f/s p99 %6.2f ms', $r->{rps}, $r->{p99}));
+	return $r;
 }
 
-my $cp = CloudPAM::Test->start(workers => 2,
+sub run_backend {
+
+my %db;
+if ($backend eq 'postgres') {
+	require CloudPAM::Pg;
+	$db{database_url} = CloudPAM::Pg->shared->create_database;
+}
+my $cp = CloudPAM::Test->start(workers => 2, %db,
     args => ['--max-requests', '0', '--log-level', 'warn']);
 our $AUTH = $cp->auth_header;
 my $http = HTTP::Tiny->new(keep_alive => 1, timeout => 60,
     default_headers => { Authorization => 'Bearer ' . $cp->key });
 my $json = JSON::PP->new->utf8;
-print "CloudPAM core IPAM bench: $pools pools, 2 workers, ${seconds}s per run\n";
+print "\nCloudPAM core IPAM bench on $backend: $pools pools, 2 workers, ${seconds}s per run\n";
 
 # --- import and export, through the CLI
 my $csv = "$cp->{dir}/pools.csv";
@@ -66,16 +85,19 @@ for my $i (0 .. $half - 1) {
 	    $i, $i;
 }
 close $fh;
-my $env = "CLOUDPAM_DATABASE_URL=sqlite:$cp->{db} CLOUDPAM_LOG_LEVEL=warn";
+my $env = "CLOUDPAM_DATABASE_URL='" . $cp->database_url . "' CLOUDPAM_LOG_LEVEL=warn";
 my $t0 = time;
 my $out = `$env $bin import pools $csv 2>&1`;
 my $import = time - $t0;
 printf "import of %d CSV rows: %.2f s (%.0f rows/s; target < 10 s)%s\n",
     2 * $half + 2, $import, (2 * $half + 2) / ($import || 1),
     $? ? "  [failed: $out]" : '';
+keep('import of the CSV (CLI)', sprintf('%7.2f s', $import));
 $t0 = time;
 `$env $bin export pools > $cp->{dir}/export.csv 2>/dev/null`;
-printf "export of all pools: %.2f s (target < 3 s)\n", time - $t0;
+my $export = time - $t0;
+printf "export of all pools: %.2f s (target < 3 s)\n", $export;
+keep('export of all pools (CLI)', sprintf('%7.2f s', $export));
 
 my $v4 = $json->decode($http->get($cp->url('/api/v1/search?cidr_contains=10.0.0.0/8'))->{content})->{items}[0]{id} // 1;
 my $v6 = $json->decode($http->get($cp->url('/api/v1/search?cidr_contains=fd00::/32'))->{content})->{items}[0]{id} // 2;
@@ -109,6 +131,14 @@ wrk.path = "/api/v1/pools/$alloc/allocate"
 LUA
 close $fh;
 line('allocate next /28, 8 clients', wrk($cp->url("/api/v1/pools/$alloc/allocate"), 8, $lua), $base, '>= 1000/s');
+open $fh, '>', "$cp->{dir}/alloc24x8.lua" or die;
+print $fh <<"LUA";
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"name":"e","prefix_len":24}'
+LUA
+close $fh;
+line('allocate next /24 of the /8, 8 clients', wrk($cp->url("/api/v1/pools/$v4/allocate"), 8, "$cp->{dir}/alloc24x8.lua"), $base);
 
 # --- one client: allocations, then 1,000 creates one by one
 open $fh, '>', "$cp->{dir}/alloc24.lua" or die;
@@ -121,6 +151,7 @@ close $fh;
 my $one = wrk($cp->url("/api/v1/pools/$v4/allocate"), 1, "$cp->{dir}/alloc24.lua");
 printf "allocate next /24 of the /8, 1 client:       %.0f/s, p50 %.2f ms, p99 %.2f ms (target p99 < 5 ms)%s\n",
     $one->{rps}, $one->{p50}, $one->{p99}, $one->{bad} ? "  [$one->{bad} non-2xx]" : '';
+keep('allocate next /24 of the /8, 1 client', sprintf('%7.0f/s p99 %6.2f ms', $one->{rps}, $one->{p99}));
 open $fh, '>', "$cp->{dir}/create.lua" or die;
 print $fh <<"LUA";
 counter = 0
@@ -145,6 +176,7 @@ close $fh;
 	printf "1,000 creates one by one:                    %.2f s (%d sent, mean %.2f ms; target < 3 s)%s\n",
 	    1000 * $c->{avg} / 1000, $c->{count}, $c->{avg},
 	    $c->{bad} ? "  [$c->{bad} non-2xx]" : '';
+	keep('1,000 creates one by one', sprintf('%7.2f s', $c->{avg}));
 }
 
 # --- big answers
@@ -157,6 +189,7 @@ for (1 .. 3) {
 @ms = sort { $a <=> $b } @ms;
 printf "list 10,000 children of the /8 in one answer: %.0f ms (target < 150 ms; %d bytes)\n",
     $ms[1], length $res->{content};
+keep('list 10,000 children in one answer', sprintf('%7.0f ms', $ms[1]));
 @ms = ();
 for (1 .. 3) {
 	$t0 = time;
@@ -166,5 +199,29 @@ for (1 .. 3) {
 @ms = sort { $a <=> $b } @ms;
 printf "pool detail page of the /8:                  %.0f ms (target < 50 ms; status %d)\n",
     $ms[1], $res->{status};
+keep('pool detail page of the /8', sprintf('%7.0f ms', $ms[1]));
 printf "worker RSS: %s\n", join(', ', map { sprintf '%.1f MB', ($cp->rss_kb($_) // 0) / 1024 } $cp->worker_pids);
 $cp->stop;
+}
+
+for $backend (split ' ', $ENV{BENCH_BACKENDS} // 'sqlite postgres') {
+	run_backend();
+}
+my @b = split ' ', $ENV{BENCH_BACKENDS} // 'sqlite postgres';
+printf "\nBoth backends, same run (%d pools):\n%-44s", $pools, 'scenario';
+printf " %-24s", $_ for @b;
+print "\n";
+for my $name (@order) {
+	printf "%-44s", $name;
+	printf " %-24s", $side{$name}{$_} // '-' for @b;
+	print "\n";
+}
+# The two targets of the PostgreSQL issue.
+if (grep({ $_ eq 'postgres' } @b) && grep({ $_ eq 'sqlite' } @b)) {
+	my ($s8) = ($side{'allocate next /24 of the /8, 8 clients'}{sqlite} // '0') =~ /([\d.]+)/;
+	my ($p8) = ($side{'allocate next /24 of the /8, 8 clients'}{postgres} // '0') =~ /([\d.]+)/;
+	printf "allocate next /24, 8 clients: PostgreSQL at %.0f%% of SQLite (target >= 50%%)\n",
+	    $s8 ? 100 * $p8 / $s8 : 0;
+	my ($p99) = ($side{'search ?ip= (1 client)'}{postgres} // '') =~ /p99\s+([\d.]+)/;
+	printf "search by IP, %d pools: PostgreSQL p99 %.2f ms (target < 3 ms)\n", $pools, $p99 // 0;
+}
