@@ -38,21 +38,19 @@ sub start_run {
 		exec 'bash', 't/tools/run.sh' or exit 127;
 	}
 	close $w;
-	my $out = '';
+	# Read with sysread: a buffered readline would take lines select()
+	# can no longer see.  Up to the URL (or the end), then the lines after
+	# it (the first-start box) until a second of silence.
+	my ($out, $seen) = ('', 0);
+	my $sel = IO::Select->new($r);
 	my $deadline = time + 30;
 	while (time < $deadline) {
-		my $line = <$r>;
-		last unless defined $line;
-		$out .= $line;
-		last if $line =~ /running at/;
-	}
-	# The lines after it (the first-start box), until a short silence.
-	my $sel = IO::Select->new($r);
-	while ($sel->can_read(1)) {
-		my $line = <$r>;
-		last unless defined $line;
-		$out .= $line;
-		last if $line =~ /user add NAME/;
+		last unless $sel->can_read($seen ? 1 : $deadline - time);
+		my $n = sysread($r, my $chunk, 4096);
+		last unless $n;
+		$out .= $chunk;
+		$seen ||= $out =~ /running at.*\n.*\n/;
+		last if $out =~ /user add NAME.*\n/;
 	}
 	return ($pid, $out, $r);
 }
