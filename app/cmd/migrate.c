@@ -1,11 +1,13 @@
 /*
- * migrate.c: applying and listing schema migrations from the shell.
+ * migrate.c: applying and listing schema migrations from the shell;
+ * `migrate copy` is migrate_copy.c.
  */
 #include "cmd/migrate.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd/migrate_copy.h"
 #include "store/migrations.h"
 #include "store/store.h"
 
@@ -50,9 +52,13 @@ migrate_main(const struct config *cfg, int argc, char **argv)
 	struct store *st;
 	int applied, rc;
 
+	if (argc >= 1 && strcmp(argv[0], "copy") == 0)
+		return migrate_copy_main(cfg, argc - 1, argv + 1);
 	if (argc < 1 ||
 	    (strcmp(argv[0], "up") != 0 && strcmp(argv[0], "status") != 0)) {
-		fprintf(stderr, "usage: cloudpam migrate up|status\n");
+		fprintf(stderr, "usage: cloudpam migrate up|status\n"
+		                "       cloudpam migrate copy --from URL --to "
+		                "URL\n");
 		return 2;
 	}
 	st = store_open(config_str(cfg, CONFIG_DATABASE_URL), &opt, &err);

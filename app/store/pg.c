@@ -733,4 +733,10 @@ const struct store_ops pg_ops = {
 	.throttle_clear = pg_throttle_clear,
 	.audit_insert = pg_audit_insert,
 	.audit_list = pg_audit_list,
+	.copy_count = pg_copy_count,
+	.copy_read = pg_copy_read,
+	.copy_write = pg_copy_write,
+	.copy_clear = pg_copy_clear,
+	.copy_id_high = pg_copy_id_high,
+	.copy_set_id_high = pg_copy_set_id_high,
 };

@@ -595,4 +595,10 @@ const struct store_ops sqlite_ops = {
 	.throttle_clear = sqlite_throttle_clear,
 	.audit_insert = sqlite_audit_insert,
 	.audit_list = sqlite_audit_list,
+	.copy_count = sqlite_copy_count,
+	.copy_read = sqlite_copy_read,
+	.copy_write = sqlite_copy_write,
+	.copy_clear = sqlite_copy_clear,
+	.copy_id_high = sqlite_copy_id_high,
+	.copy_set_id_high = sqlite_copy_set_id_high,
 };

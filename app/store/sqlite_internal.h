@@ -331,4 +331,20 @@ int sqlite_audit_list(struct store *st, struct arena *arena,
     const struct store_audit_filter *f, struct store_page *page,
     struct store_audit **out, size_t *n, struct err *err);
 
+/* The copy functions of sqlite_ops (store.h's store_copy_*, given the
+ * table's description), in sqlite_copy.c. */
+int sqlite_copy_count(struct store *st, const struct store_copy_def *d,
+    int64_t *rows, struct err *err);
+int sqlite_copy_read(struct store *st, const struct store_copy_def *d,
+    const char *const *after, size_t limit, struct arena *arena,
+    const char ***values, size_t *n, struct err *err);
+int sqlite_copy_write(struct store *st, const struct store_copy_def *d,
+    const char *const *values, size_t n, struct err *err);
+int sqlite_copy_clear(
+    struct store *st, const struct store_copy_def *d, struct err *err);
+int sqlite_copy_id_high(struct store *st, const struct store_copy_def *d,
+    int64_t *high, struct err *err);
+int sqlite_copy_set_id_high(struct store *st, const struct store_copy_def *d,
+    int64_t high, struct err *err);
+
 #endif

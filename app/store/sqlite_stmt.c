@@ -140,8 +140,9 @@ const char *const sqlite_stmt_sql[STMT__MAX] = {
 	"INSERT INTO pools (id, name, cidr, family, prefix_len, first_key, "
 	"last_key, vrf_id, parent_id, account_id, type, status, source, "
 	"description, tags, external_id, region, created_by, updated_by) "
-	"VALUES (" NEXT_ID("pools") ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-	"?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
+	"VALUES (" NEXT_ID(
+	    "pools") ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+	             "?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
 	/* STMT_POOL_GET */
 	POOL_SELECT "WHERE p.id = ?1",
 	/* STMT_POOL_UPDATE */

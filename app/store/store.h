@@ -492,4 +492,90 @@ int store_audit_list(struct store *st, struct arena *arena,
     const struct store_audit_filter *f, struct store_page *page,
     struct store_audit **out, size_t *n, struct err *err);
 
+/* --- copying a whole database (`cloudpam migrate copy`) --------------- */
+
+/*
+ * The tables a copy moves, in the order it moves them: parents before
+ * children, so every row's references are there before it is.  Each
+ * column travels as text or NULL in one canonical form on every backend
+ * (times as ISO 8601 UTC text as the API answers them, flags "0" or "1",
+ * "" for a login never made), so two databases holding the same rows read
+ * back the same strings.  SQLite's id high-water marks (id_high) are not
+ * a table here: store_copy_id_high() carries them.
+ */
+enum store_copy_table {
+	STORE_COPY_SETTINGS, /* instance name, secret: replaced */
+	STORE_COPY_VRFS,     /* the default VRF is replaced */
+	STORE_COPY_ACCOUNTS,
+	STORE_COPY_POOLS, /* a parent's id is below its children's */
+	STORE_COPY_FREE_BLOCKS,
+	STORE_COPY_SPECIAL_RANGES, /* the policy flags: replaced */
+	STORE_COPY_IDEMPOTENCY_KEYS,
+	STORE_COPY_USERS,
+	STORE_COPY_SESSIONS, /* so whoever is signed in stays so */
+	STORE_COPY_API_KEYS,
+	STORE_COPY_LOGIN_THROTTLE, /* so a lockout outlives the move */
+	STORE_COPY_AUDIT_EVENTS,
+	STORE_COPY__MAX
+};
+
+/* The schema version the copy's tables describe (store_copy.c): a copy
+ * between databases of any other version is refused. */
+#define STORE_COPY_SCHEMA 5
+
+/* The table's name ("pools") and how many columns a row has; static. */
+const char *store_copy_name(enum store_copy_table t);
+size_t store_copy_columns(enum store_copy_table t);
+
+/* The number of rows of t. */
+int store_copy_count(
+    struct store *st, enum store_copy_table t, int64_t *rows, struct err *err);
+
+/*
+ * Rows of t beyond what `migrate up` leaves in a new database: 0 for a
+ * target fit to copy into.  The rows a copy replaces (settings, special
+ * range policy, the default VRF) never count.
+ */
+int store_copy_extra(
+    struct store *st, enum store_copy_table t, int64_t *rows, struct err *err);
+
+/*
+ * Up to limit rows of t in key order, from the first (after NULL) or
+ * from the one after the row after, which is a row this function gave.
+ * *values receives *n rows of store_copy_columns(t) values, row after
+ * row, each text or NULL for SQL NULL, in arena memory.  In a
+ * transaction (store_begin) every page reads the same snapshot.
+ */
+int store_copy_read(struct store *st, enum store_copy_table t,
+    const char *const *after, size_t limit, struct arena *arena,
+    const char ***values, size_t *n, struct err *err);
+
+/*
+ * Insert n rows of t, laid out as store_copy_read() gives them, ids and
+ * all.  A row that collides fails the call with the database's words;
+ * the caller rolls back.  At most STORE_COPY_WRITE_MAX rows a call.
+ */
+#define STORE_COPY_WRITE_MAX 500
+int store_copy_write(struct store *st, enum store_copy_table t,
+    const char *const *values, size_t n, struct err *err);
+
+/*
+ * Delete the rows `migrate up` seeded in the tables a copy replaces, so
+ * the copy's own take their place.  Only for a target whose
+ * store_copy_extra() is 0 for every table, inside its transaction.
+ */
+int store_copy_clear_seeds(struct store *st, struct err *err);
+
+/*
+ * The highest id t ever handed out, which may be past its highest row
+ * (ids are never reused); 0 for a table without ids.
+ */
+int store_copy_id_high(
+    struct store *st, enum store_copy_table t, int64_t *high, struct err *err);
+
+/* Make the ids t hands out from now on higher than high (and than any it
+ * handed out already).  A no-op for a table without ids. */
+int store_copy_set_id_high(
+    struct store *st, enum store_copy_table t, int64_t high, struct err *err);
+
 #endif

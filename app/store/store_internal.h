@@ -15,6 +15,8 @@
 #include "store/migrations.h"
 #include "store/store.h"
 
+struct store_copy_def;
+
 struct store_ops {
 	const char *name; /* store_backend(): "sqlite", "postgres" */
 	/* The URL prefixes this backend answers to, NULL-terminated. */
@@ -173,7 +175,65 @@ struct store_ops {
 	int (*audit_list)(struct store *st, struct arena *arena,
 	    const struct store_audit_filter *f, struct store_page *page,
 	    struct store_audit **out, size_t *n, struct err *err);
+	int (*copy_count)(struct store *st, const struct store_copy_def *d,
+	    int64_t *rows, struct err *err);
+	int (*copy_read)(struct store *st, const struct store_copy_def *d,
+	    const char *const *after, size_t limit, struct arena *arena,
+	    const char ***values, size_t *n, struct err *err);
+	int (*copy_write)(struct store *st, const struct store_copy_def *d,
+	    const char *const *values, size_t n, struct err *err);
+	int (*copy_clear)(
+	    struct store *st, const struct store_copy_def *d, struct err *err);
+	int (*copy_id_high)(struct store *st, const struct store_copy_def *d,
+	    int64_t *high, struct err *err);
+	int (*copy_set_id_high)(struct store *st,
+	    const struct store_copy_def *d, int64_t high, struct err *err);
 };
+
+/*
+ * How a column of a copied table is kept, and so how each backend reads
+ * it into the canonical text of store_copy_read() and writes it back.
+ */
+enum store_copy_kind {
+	STORE_COPY_TEXT,     /* text as it is */
+	STORE_COPY_INT,      /* an integer, in decimal */
+	STORE_COPY_BOOL,     /* "0" or "1" (PostgreSQL: boolean) */
+	STORE_COPY_TIME,     /* "2026-11-23T01:02:03Z" (timestamptz) */
+	STORE_COPY_TIME_MS,  /* "2026-11-23T01:02:03.456Z" (timestamptz) */
+	STORE_COPY_TIME_OPT, /* as STORE_COPY_TIME, "" for never (NULL) */
+	STORE_COPY_KIND__MAX
+};
+
+struct store_copy_column {
+	const char *name;
+	enum store_copy_kind kind;
+};
+
+/*
+ * One table a copy moves: its columns in the order they travel, the
+ * first nkeys of them its primary key (the order rows are read in).  The
+ * names are SQL identifiers of our schema, the only text a backend puts
+ * into a copy statement besides fixed SQL; values are always bound.
+ */
+struct store_copy_def {
+	const char *name;
+	const struct store_copy_column *columns;
+	size_t ncolumns;
+	size_t nkeys;
+	/*
+	 * Rows `migrate up` seeds, which a copy deletes and replaces with
+	 * the source's; -1: any number (configuration that a server started
+	 * on the target may have written already).
+	 */
+	int seeded;
+	int has_id; /* column 0 is "id", handed out by the database */
+};
+
+/* Every table a copy moves, indexed by enum store_copy_table. */
+extern const struct store_copy_def store_copy_defs[STORE_COPY__MAX];
+
+/* Columns of the widest copied table. */
+#define STORE_COPY_COLUMNS_MAX 32
 
 /* The first member of every backend's connection struct. */
 struct store {
