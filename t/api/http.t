@@ -1,4 +1,5 @@
-# HTTP behaviour of the platform through a real nginx and worker pool:
+# HTTP behaviour of the platform through a real front server (nginx, or
+# Apache with mod_proxy_fcgi in t/apache/) and worker pool:
 # routing, 404/405, error envelopes, limits, security headers, escaping,
 # request ids, health endpoints and settings.
 use strict;
@@ -29,7 +30,7 @@ is($res->{status}, 200, 'healthz 200');
 is_deeply($J->json($res), { status => 'ok' }, 'healthz body');
 $res = $cp->get('/readyz');
 is($res->{status}, 200, 'readyz 200 on a migrated database');
-is($J->json($res)->{database}, 'sqlite', 'readyz names the backend');
+is($J->json($res)->{database}, $cp->backend, 'readyz names the backend');
 $res = $cp->get('/api/v1/status');
 is($res->{status}, 200, 'status 200');
 is($J->json($res)->{database}{schema_version},
@@ -75,7 +76,7 @@ like($res->{content}, qr{CloudPAM}, 'home page names the product');
 for my $asset ($res->{content} =~ m{(?:href|src)="(/static/[^"]+)"}g) {
 	(my $url = $asset) =~ s/&amp;/&/g;
 	my $a = $cp->get($url);
-	is($a->{status}, 200, "asset $url served by nginx");
+	is($a->{status}, 200, "asset $url served by " . $cp->front);
 	like($a->{headers}{'cache-control'} // '', qr/max-age=31536000/,
 	    "asset $url cached long");
 }
@@ -154,7 +155,14 @@ is($res->{status}, 400, 'too many query fields: 400');
 $res = $cp->get('/api/v1/status?' . join('&', map { "f$_=1" } 1 .. 300));
 envelope_ok($res, 400, 'too_many_fields', 'too many query fields on API');
 $res = $cp->get('/healthz', headers => { 'X-Big' => 'y' x 20000 });
-envelope_ok($res, 400, 'header_too_long', 'a header over the limit');
+if ($cp->front eq 'apache') {
+	# mod_proxy_fcgi cannot encode a param of more than 16384 bytes: it
+	# drops the header (AH02536 in its log) and the request goes on
+	# without it, so CloudPAM's own limit (16384) never sees one.
+	is($res->{status}, 200, 'a header over the limit: dropped by Apache');
+} else {
+	envelope_ok($res, 400, 'header_too_long', 'a header over the limit');
+}
 $res = $cp->get('/healthz',
     headers => { map { ("X-H$_" => 'v') } 1 .. 250 });
 envelope_ok($res, 400, 'too_many_headers', 'too many headers');

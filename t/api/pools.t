@@ -1,5 +1,5 @@
-# The pools group of the API through a real nginx and worker pool on a
-# fresh SQLite database: creating pools under the rules of the address
+# The pools group of the API through a real front server and worker pool
+# on a fresh database (SQLite; PostgreSQL in t/pg/, Apache in t/apache/): creating pools under the rules of the address
 # space, listing and filtering, changing and deleting, allocation with
 # strategies, dry runs and idempotency keys, utilization, the lazy block
 # listing, the tree, leaf blocks, search, and concurrent allocation.
@@ -21,41 +21,32 @@ our $KEY;
 my $cp = CloudPAM::Test->start(workers => 4);
 $KEY = $cp->key;
 my $J = 'CloudPAM::Test';
-my $DB = $cp->db;
 
 # --- helpers ---------------------------------------------------------------
 
-sub sql {
-	my ($q) = @_;
-	open my $fh, '-|', 'sqlite3', '-cmd', '.timeout 10000', $DB, $q
-	    or die "sqlite3: $!";
-	local $/;
-	my $out = <$fh> // '';
-	close $fh;
-	$out =~ s/\n+\z//;
-	return $out;
-}
+sub sql { return $cp->sql($_[0]) }
 
-# Everything a refused request could have touched.
+# Everything a refused request could have touched (SQL that SQLite and
+# PostgreSQL both take: CAST for the nullable numbers, rows joined here).
 sub snapshot {
 	return join "\n",
 	    sql('SELECT count(*) FROM pools'),
-	    sql(q{SELECT group_concat(pool_id || ' ' || cidr, ',') FROM
-	        (SELECT * FROM free_blocks ORDER BY pool_id, first_key)}),
-	    sql(q{SELECT group_concat(id || '|' || name || '|' || cidr || '|' ||
-	        vrf_id || '|' || coalesce(parent_id, '') || '|' ||
-	        coalesce(account_id, '') || '|' || type || '|' || status || '|' ||
-	        source || '|' || description || '|' || tags || '|' ||
-	        external_id || '|' || region || '|' || used_top || '.' ||
+	    $cp->sql_join(',', q{SELECT pool_id || ' ' || cidr FROM free_blocks
+	        ORDER BY pool_id, first_key}),
+	    $cp->sql_join(';', q{SELECT id || '|' || name || '|' || cidr || '|' ||
+	        vrf_id || '|' || coalesce(CAST(parent_id AS TEXT), '') || '|' ||
+	        coalesce(CAST(account_id AS TEXT), '') || '|' || type || '|' ||
+	        status || '|' || source || '|' || description || '|' || tags ||
+	        '|' || external_id || '|' || region || '|' || used_top || '.' ||
 	        used_high || '.' || used_low || '|' || children || '|' ||
-	        updated_at, ';') FROM (SELECT * FROM pools ORDER BY id)}),
+	        updated_at FROM pools ORDER BY id}),
 	    sql('SELECT count(*) FROM idempotency_keys');
 }
 
 sub free_blocks_of {
 	my ($id) = @_;
-	return sql(qq{SELECT group_concat(cidr, ',') FROM (SELECT cidr FROM
-	    free_blocks WHERE pool_id = $id ORDER BY first_key)});
+	return $cp->sql_join(',', qq{SELECT cidr FROM free_blocks
+	    WHERE pool_id = $id ORDER BY first_key});
 }
 
 sub envelope_ok {

@@ -161,7 +161,8 @@ request = function()
   counter = counter + 1
   local body = string.format('{"name":"c-%d","cidr":"172.16.%d.%d/30","parent_id":$p16}',
     i, math.floor(i / 64), (i % 64) * 4)
-  return wrk.format("POST", "/api/v1/pools", {["Content-Type"] = "application/json"}, body)
+  return wrk.format("POST", "/api/v1/pools", {["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer ${\ $cp->key}"}, body)
 end
 response = function(status, headers, body)
   done = done + 1

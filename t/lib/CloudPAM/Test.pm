@@ -16,6 +16,12 @@ package CloudPAM::Test;
 # migrate, the CLI and serve).  With CLOUDPAM_TEST_DATABASE=postgres every
 # start() gets a fresh database of its own in one throwaway PostgreSQL
 # cluster per test file (CloudPAM::Pg), dropped again by stop().
+#
+# start(front => 'apache'), or CLOUDPAM_TEST_FRONT=apache, puts a
+# standalone Apache with mod_proxy_fcgi (t/tools/apache-conf.sh) in front
+# of the same socket instead of nginx.  $cp->backend and $cp->front say
+# which ones a test got.  t/pg/*.t and t/apache/*.t run the t/api files
+# again that way (run_again).
 
 use strict;
 use warnings;
@@ -55,7 +61,10 @@ sub start {
 		user => $opt{user},
 		bin => $opt{bin},
 		owner => $$,
+		front => $opt{front} // ($ENV{CLOUDPAM_TEST_FRONT} || 'nginx'),
 	}, $class;
+	die "unknown front server $self->{front}\n"
+	    unless $self->{front} =~ /^(?:nginx|apache)$/;
 	$self->{dir} = tempdir('cloudpam-test-XXXXXX', TMPDIR => 1,
 	    CLEANUP => 0);
 	chmod 0755, $self->{dir};
@@ -82,7 +91,11 @@ sub start {
 		chown $uid, $gid, $self->{dir}, $self->{db};
 	}
 	$self->start_pool;
-	$self->start_nginx;
+	if ($self->{front} eq 'apache') {
+		$self->start_apache;
+	} else {
+		$self->start_nginx;
+	}
 	$self->wait_ready;
 	return $self;
 }
@@ -168,6 +181,48 @@ sub start_nginx {
 	$self->{nginx_pid} = $pid;
 }
 
+# A standalone Apache with mod_proxy_fcgi, in the foreground as a child:
+# t/tools/apache-conf.sh writes its configuration (t/tools/apache.conf.in).
+our $APACHE = '/usr/sbin/apache2';
+our $APACHE_MODULES = '/usr/lib/apache2/modules';
+
+# Why Apache cannot be the front here, or undef when it can.
+sub apache_why_not {
+	return "$APACHE not installed (apt-get install apache2)"
+	    unless -x $APACHE;
+	for my $m (qw(mpm_event authz_core alias mime headers proxy
+	    proxy_fcgi)) {
+		return "$APACHE_MODULES/mod_$m.so missing"
+		    unless -f "$APACHE_MODULES/mod_$m.so";
+	}
+	return undef;
+}
+
+sub start_apache {
+	my ($self) = @_;
+	my $why = apache_why_not();
+	die "$why\n" if defined $why;
+	my ($user, $group) = ('www-data', 'www-data');
+	if ($> != 0) {
+		$user = scalar getpwuid($>);
+		$group = scalar getgrgid($) + 0);
+	}
+	system('sh', "$TOP/t/tools/apache-conf.sh", $self->{dir},
+	    "127.0.0.1:$self->{port}", $self->{sock}, "$TOP/static", $user,
+	    $group) == 0 or die "apache-conf failed";
+	open my $fh, '>', "$self->{dir}/bench-static.json";
+	print $fh '{"status":"ok"}', "\n";
+	close $fh;
+	my $pid = fork // die "fork: $!";
+	if ($pid == 0) {
+		open STDOUT, '>>', "$self->{dir}/log/apache.out";
+		open STDERR, '>>', "$self->{dir}/log/apache.out";
+		exec $APACHE, '-f', "$self->{dir}/apache.conf", '-DFOREGROUND'
+		    or die "exec: $!";
+	}
+	$self->{apache_pid} = $pid;
+}
+
 sub wait_ready {
 	my ($self, $timeout) = @_;
 	my $deadline = time + ($timeout // 20);
@@ -177,6 +232,10 @@ sub wait_ready {
 		return 1 if $res->{status} == 200;
 		die "cloudpam serve exited early:\n" . $self->log_tail
 		    if waitpid($self->{pool_pid}, WNOHANG) > 0;
+		die "apache2 exited early:\n" . $self->log_tail
+		    if $self->{apache_pid}
+		    && waitpid($self->{apache_pid}, WNOHANG) > 0
+		    && !($self->{apache_pid} = 0);
 		sleep 0.05;
 	}
 	die "CloudPAM did not become ready:\n" . $self->log_tail;
@@ -186,7 +245,8 @@ sub log_tail {
 	my ($self) = @_;
 	my $text = '';
 	for my $f ("$self->{dir}/log/pool.out", $self->{log},
-	    "$self->{dir}/log/nginx-error.log") {
+	    "$self->{dir}/log/nginx-error.log", "$self->{dir}/log/apache.out",
+	    "$self->{dir}/log/apache-error.log") {
 		next unless -f $f;
 		open my $fh, '<', $f or next;
 		my @lines = <$fh>;
@@ -200,19 +260,31 @@ sub url { $_[0]{url} . ($_[1] // '') }
 sub dir { $_[0]{dir} }
 sub db { $_[0]{db} }
 sub database_url { $_[0]{database_url} }
+sub front { $_[0]{front} }
 
-# Run SQL on the test's database, whichever it is, with the sqlite3 CLI or
-# psql; returns the rows as sqlite3 prints them (columns joined by "|",
-# one row a line, no trailing newline).  Only SQL both dialects take.
-sub sql {
-	my ($self, $query) = @_;
-	my @cmd = ('sqlite3', '-cmd', '.timeout 10000', $self->{db}, $query);
-	if ($self->{database_url} =~ m{^postgres(?:ql)?://}) {
+# The backend of a database URL (or of the test): sqlite or postgres.
+sub backend {
+	my ($self) = @_;
+	my $url = ref $self ? $self->{database_url} : $_[1];
+	return $url =~ m{^postgres(?:ql)?://} ? 'postgres' : 'sqlite';
+}
+
+# The command that runs SQL on the database at url (sqlite3 or psql).
+sub sql_command {
+	my ($url, $query) = @_;
+	if (__PACKAGE__->backend($url) eq 'postgres') {
 		require CloudPAM::Pg;
-		@cmd = ("$CloudPAM::Pg::PGBIN/psql", '-X', '-q', '-A', '-t',
-		    '-v', 'ON_ERROR_STOP=1', '-d', $self->{database_url},
-		    '-c', $query);
+		return ("$CloudPAM::Pg::PGBIN/psql", '-X', '-q', '-A', '-t',
+		    '-v', 'ON_ERROR_STOP=1', '-d', $url, '-c', $query);
 	}
+	(my $file = $url) =~ s/^sqlite://;
+	return ('sqlite3', '-cmd', '.timeout 10000', $file, $query);
+}
+
+# sql_at(url, query): as $cp->sql, on the database at url.
+sub sql_at {
+	my ($url, $query) = @_;
+	my @cmd = sql_command($url, $query);
 	open my $fh, '-|', @cmd or die "$cmd[0]: $!";
 	local $/;
 	my $out = <$fh> // '';
@@ -221,6 +293,61 @@ sub sql {
 	$out =~ s/\n+\z//;
 	return $out;
 }
+
+# SQL that may fail: (exit code, what it printed on stdout and stderr).
+sub sql_try {
+	my ($self, $query) = @_;
+	my @cmd = sql_command($self->{database_url}, $query);
+	my $pid = open(my $fh, '-|') // die "fork: $!";
+	if ($pid == 0) {
+		open STDERR, '>&', \*STDOUT;
+		exec @cmd or print "exec $cmd[0]: $!\n";
+		POSIX::_exit(127);
+	}
+	local $/;
+	my $out = <$fh> // '';
+	close $fh;
+	return ($? >> 8, $out);
+}
+
+# Rows of a one-column query joined with sep (portable group_concat):
+# $cp->sql_join(',', 'SELECT cidr FROM free_blocks ORDER BY first_key').
+sub sql_join {
+	my ($self, $sep, $query) = @_;
+	my $out = $self->sql($query);
+	return join $sep, length $out ? split(/\n/, $out, -1) : ();
+}
+
+# A new empty database of the test's backend (not migrated): a SQLite
+# file in the test's folder or a database in the test file's PostgreSQL
+# cluster, dropped by stop().  Returns its URL.  As a class method
+# (CloudPAM::Test->scratch_database(NAME, DIR)) it follows
+# CLOUDPAM_TEST_DATABASE, with the SQLite file in DIR.
+sub scratch_database {
+	my ($self, $name, $dir) = @_;
+	my $pg = ref $self ? $self->{pg} : undef;
+	if (!ref $self && ($ENV{CLOUDPAM_TEST_DATABASE} // '') eq 'postgres') {
+		require CloudPAM::Pg;
+		$pg = CloudPAM::Pg->shared;
+	}
+	if ($pg) {
+		my $url = $pg->create_database;
+		push @{ $self->{scratch} }, $url if ref $self;
+		return $url;
+	}
+	$dir //= $self->{dir};
+	$name //= 'scratch' . (ref $self ? ++$self->{nscratch} : $$);
+	return "sqlite:$dir/$name.db";
+}
+
+# Run SQL on the test's database, whichever it is, with the sqlite3 CLI or
+# psql; returns the rows as sqlite3 prints them (columns joined by "|",
+# one row a line, no trailing newline).  Only SQL both dialects take.
+sub sql {
+	my ($self, $query) = @_;
+	return sql_at($self->{database_url}, $query);
+}
+
 sub pool_pid { $_[0]{pool_pid} }
 
 sub http {
@@ -324,16 +451,25 @@ sub rss_kb {
 sub stop {
 	my ($self) = @_;
 	return if $self->{stopped}++;
+	# Run from DESTROY after END too: reaping must not change the exit
+	# status of the test.
+	local $?;
 	if ($self->{nginx_pid}) {
 		kill 'QUIT', $self->{nginx_pid};
 		$self->reap($self->{nginx_pid}, 10);
+	}
+	if ($self->{apache_pid}) {
+		kill 'TERM', $self->{apache_pid};
+		$self->reap($self->{apache_pid}, 10);
 	}
 	if ($self->{pool_pid}) {
 		kill 'TERM', $self->{pool_pid};
 		$self->reap($self->{pool_pid}, 40);
 	}
-	$self->{pg}->drop_database($self->{pg_url})
-	    if $self->{pg} && !$ENV{CLOUDPAM_KEEP};
+	if ($self->{pg} && !$ENV{CLOUDPAM_KEEP}) {
+		$self->{pg}->drop_database($_)
+		    for $self->{pg_url}, @{ $self->{scratch} // [] };
+	}
 	remove_tree($self->{dir}) unless $ENV{CLOUDPAM_KEEP};
 }
 
@@ -349,7 +485,41 @@ sub reap {
 	return -1;
 }
 
+# Run the test file again in this process with CLOUDPAM_TEST_DATABASE and
+# CLOUDPAM_TEST_FRONT as given: what the wrappers in t/pg/ and t/apache/
+# do.  Skips the whole file when that backend or front is missing here;
+# a file that dies fails.
+sub run_again {
+	my ($class, $file, %want) = @_;
+	require Test::More;
+	if (($want{database} // '') eq 'postgres') {
+		require CloudPAM::Pg;
+		my $why = CloudPAM::Pg->why_not;
+		Test::More::plan(skip_all => $why) if defined $why;
+		$ENV{CLOUDPAM_TEST_DATABASE} = 'postgres';
+	}
+	if (($want{front} // '') eq 'apache') {
+		my $why = apache_why_not();
+		Test::More::plan(skip_all => $why) if defined $why;
+		$ENV{CLOUDPAM_TEST_FRONT} = 'apache';
+	}
+	die "$file: no such test file\n" unless -f $file;
+	local $0 = $file;
+	{
+		package main;    # as if prove ran it: its subs are main's
+		do "./$file";
+	}
+	die "$file: $@" if $@;
+	return 1;
+}
+
 # Only the process that started it stops it (not forked children).
 sub DESTROY { $_[0]->stop if $_[0]{owner} == $$ }
+
+# A test stopped by a signal (prove interrupted, a timeout's TERM) exits
+# instead, so that DESTROY still stops its nginx or Apache and its pool.
+for my $sig (qw(INT TERM HUP)) {
+	$SIG{$sig} = sub { exit 128 } if ($SIG{$sig} // 'DEFAULT') eq 'DEFAULT';
+}
 
 1;
