@@ -130,7 +130,8 @@ web_redirect(struct web_resp *resp, int status, const char *location)
 	/* A local path only: "//host" would leave the site. */
 	if (location[0] != '/' || location[1] == '/' || location[1] == '\\')
 		location = "/";
-	if (web_header_set(resp, "Location", location) == -1)
+	/* A copy: callers pass buffers of their own stack frame. */
+	if (web_header_setf(resp, "Location", "%s", location) == -1)
 		web_header_set(resp, "Location", "/");
 	buf_puts(resp->body, "See ");
 	buf_puts(resp->body, "the new location.\n");

@@ -219,7 +219,7 @@ my ($ft) = $pre_page->{content} =~ /name="csrf_token" value="([^"]+)"/;
 # (The clock of the last failure set to now: a slow machine, say under
 # AddressSanitizer, may take longer than the first 1-second delay.)
 my $t_now = time;
-sql($cp, "UPDATE login_throttle SET last_failure_at = $t_now WHERE key = 'user:tim'");
+sql($cp, "UPDATE login_throttle SET last_failure_at = $t_now + 1 WHERE key = 'user:tim'");
 $res = $cp->request('POST', '/login', anon => 1, headers => { Cookie => $pc },
     form => { csrf_token => $ft, username => 'tim', password => $pw });
 is($res->{status}, 429, 'after 3 failures even the right password must wait');
@@ -228,7 +228,7 @@ my $row = sql($cp, "SELECT failures FROM login_throttle WHERE key = 'user:tim'")
 is($row, '3', 'failures counted per user');
 ok(sql($cp, "SELECT failures FROM login_throttle WHERE key = 'addr:127.0.0.1'") >= 3,
     'and per client address');
-sleep 2;
+sleep 3;
 ok($cp->login('tim', $pw), 'after the delay the right password works');
 is(sql($cp, "SELECT count(*) FROM login_throttle WHERE key = 'user:tim'"), '0',
     'and clears the count');
