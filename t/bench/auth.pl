@@ -71,34 +71,51 @@ printf "%-44s %9s %8s %8s %9s\n", 'scenario', 'req/s', 'p50 ms', 'p99 ms',
     'vs base';
 
 # GET one pool: without authentication, with a Bearer key, with a session.
+# Both servers run at once and the three are measured in turns, twice,
+# keeping the best of each: what runs last on this VM is otherwise the
+# slowest (sockets in TIME_WAIT, a warmer or cooler CPU).
 my ($bare, $bare_id) = server("$build/bench/cloudpam-noauth");
-my $base = wrk($bare->url("/api/v1/pools/$bare_id"), $conns);
-line('GET /api/v1/pools/{id}, no authentication', $base, $base->{rps});
-$bare->stop;
-
 my ($cp, $id) = server($CloudPAM::Test::BIN);
 my $session = $cp->login('admin', $CloudPAM::Test::ADMIN_PASSWORD)
     or die "cannot sign in";
-my $key = wrk($cp->url("/api/v1/pools/$id"), $conns, '-H', $cp->auth_header);
-line('GET /api/v1/pools/{id}, Bearer key', $key, $base->{rps}, '>= 90%');
-my $ses = wrk($cp->url("/api/v1/pools/$id"), $conns, '-H',
-    "Cookie: $session->{cookie}");
-line('GET /api/v1/pools/{id}, session cookie', $ses, $base->{rps}, '>= 90%');
+my %best;
+for my $round (1, 2) {
+	for my $k ('base', 'key', 'session') {
+		my $r = $k eq 'base'
+		    ? wrk($bare->url("/api/v1/pools/$bare_id"), $conns)
+		    : wrk($cp->url("/api/v1/pools/$id"), $conns, '-H',
+		        $k eq 'key' ? $cp->auth_header : "Cookie: $session->{cookie}");
+		$best{$k} = $r if !$best{$k} || $r->{rps} > $best{$k}{rps};
+	}
+}
+$bare->stop;
+my $base = $best{base};
+line('GET /api/v1/pools/{id}, no authentication', $base, $base->{rps});
+line('GET /api/v1/pools/{id}, Bearer key', $best{key}, $base->{rps}, '>= 90%');
+line('GET /api/v1/pools/{id}, session cookie', $best{session}, $base->{rps}, '>= 90%');
 
-# Allocate next /28, one client: latency with and without the audit write.
-my $with = wrk($cp->url("/api/v1/pools/$id/allocate"), 1, '-H',
-    $cp->auth_header, '-s', alloc_script($cp, $id));
-my $events = `sqlite3 $cp->{db} "SELECT count(*) FROM audit_events WHERE action = 'pool.allocate'"`;
-chomp $events;
-$cp->stop;
-
+# Allocate next /28, one client: latency with and without the audit write,
+# the two servers measured in turns, twice, the best of each kept.
 my ($na, $na_id) = server("$build/bench/cloudpam-noaudit");
-my $without = wrk($na->url("/api/v1/pools/$na_id/allocate"), 1, '-H',
-    $na->auth_header, '-s', alloc_script($na, $na_id));
+my %alloc;
+my ($sa, $sn) = (alloc_script($cp, $id), alloc_script($na, $na_id));
+for my $round (1, 2) {
+	my $w = wrk($cp->url("/api/v1/pools/$id/allocate"), 1, '-H',
+	    $cp->auth_header, '-s', $sa);
+	my $wo = wrk($na->url("/api/v1/pools/$na_id/allocate"), 1, '-H',
+	    $na->auth_header, '-s', $sn);
+	$alloc{with} = $w if !$alloc{with} || $w->{p50} < $alloc{with}{p50};
+	$alloc{without} = $wo
+	    if !$alloc{without} || $wo->{p50} < $alloc{without}{p50};
+}
+my $events = $cp->sql("SELECT count(*) FROM audit_events WHERE action = 'pool.allocate'");
+my $none = $na->sql("SELECT count(*) FROM audit_events WHERE action = 'pool.allocate'");
+$cp->stop;
 $na->stop;
+my ($with, $without) = ($alloc{with}, $alloc{without});
 line('allocate /28, 1 client, no audit write', $without, $without->{rps});
 line('allocate /28, 1 client, audited', $with, $without->{rps});
 printf "audit adds %.1f%% to the allocate p50 latency (%.3f -> %.3f ms; "
-    . "target < 10%%); %s events written\n",
+    . "target < 10%%); %s events written (%s without)\n",
     $without->{p50} ? 100 * ($with->{p50} - $without->{p50}) / $without->{p50} : 0,
-    $without->{p50}, $with->{p50}, $events;
+    $without->{p50}, $with->{p50}, $events, $none;
