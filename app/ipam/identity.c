@@ -383,6 +383,16 @@ sso_lookup(struct store *st, struct arena *arena,
 	return 0;
 }
 
+/* Whether the stored user already says what the front server says. */
+static int
+sso_same(const struct store_user *u, enum ipam_role role, const char *email,
+    const char *name)
+{
+	return strcmp(u->role, ipam_role_names[role]) == 0 &&
+	       strcmp(u->email, email) == 0 &&
+	       strcmp(u->display_name, name) == 0;
+}
+
 int
 ipam_sso_identify(struct store *st, struct arena *arena,
     const struct ipam_auth_config *cfg, const struct ipam_sso_claims *c,
@@ -408,8 +418,7 @@ ipam_sso_identify(struct store *st, struct arena *arena,
 		    "the front server's user name or claims are too long");
 	if (sso_lookup(st, arena, c, &u, &found, err) == -1)
 		return -1;
-	if (found && strcmp(u.role, ipam_role_names[role]) == 0 &&
-	    strcmp(u.email, email) == 0 && strcmp(u.display_name, name) == 0) {
+	if (found && sso_same(&u, role, email, name)) {
 		ipam_identity_of_user(out, IPAM_AUTH_SSO, &u);
 		return 0;
 	}
@@ -424,8 +433,7 @@ ipam_sso_identify(struct store *st, struct arena *arena,
 		store_rollback(st);
 		return -1;
 	}
-	if (found && strcmp(u.role, ipam_role_names[role]) == 0 &&
-	    strcmp(u.email, email) == 0 && strcmp(u.display_name, name) == 0) {
+	if (found && sso_same(&u, role, email, name)) {
 		store_rollback(st); /* another request just wrote it */
 		ipam_identity_of_user(out, IPAM_AUTH_SSO, &u);
 		return 0;

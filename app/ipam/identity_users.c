@@ -9,14 +9,8 @@
 #include "ipam/audit.h"
 #include "ipam/identity_internal.h"
 #include "ipam/ipam_internal.h"
+#include "ipam/objects.h"
 #include "lib/hash.h"
-
-static void
-add_string(struct json_object *o, const char *key, const char *value)
-{
-	json_object_object_add(
-	    o, key, json_object_new_string(value ? value : ""));
-}
 
 struct json_object *
 ipam_user_json(const struct store_user *u)
@@ -24,15 +18,15 @@ ipam_user_json(const struct store_user *u)
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "id", json_object_new_int64(u->id));
-	add_string(o, "username", u->username);
-	add_string(o, "display_name", u->display_name);
-	add_string(o, "email", u->email);
-	add_string(o, "role", u->role);
-	add_string(o, "source", u->source);
+	ipam_json_add_string(o, "username", u->username);
+	ipam_json_add_string(o, "display_name", u->display_name);
+	ipam_json_add_string(o, "email", u->email);
+	ipam_json_add_string(o, "role", u->role);
+	ipam_json_add_string(o, "source", u->source);
 	json_object_object_add(
 	    o, "disabled", json_object_new_boolean(u->disabled != 0));
-	add_string(o, "created_at", u->created_at);
-	add_string(o, "updated_at", u->updated_at);
+	ipam_json_add_string(o, "created_at", u->created_at);
+	ipam_json_add_string(o, "updated_at", u->updated_at);
 	json_object_object_add(o, "last_login_at",
 	    u->last_login_at && u->last_login_at[0]
 	        ? json_object_new_string(u->last_login_at)
@@ -68,18 +62,18 @@ ipam_key_json(const struct store_api_key *k)
 	}
 	snprintf(prefix, sizeof(prefix), "cpk_%" PRId64 "_", k->id);
 	json_object_object_add(o, "id", json_object_new_int64(k->id));
-	add_string(o, "name", k->name);
-	add_string(o, "prefix", prefix);
-	add_string(o, "scope", k->scope);
+	ipam_json_add_string(o, "name", k->name);
+	ipam_json_add_string(o, "prefix", prefix);
+	ipam_json_add_string(o, "scope", k->scope);
 	json_object_object_add(o, "accounts", accounts);
 	json_object_object_add(o, "user_id", json_object_new_int64(k->user_id));
-	add_string(o, "username", k->user.username);
+	ipam_json_add_string(o, "username", k->user.username);
 	json_object_object_add(o, "expires_at", time_json(k->expires_at));
 	json_object_object_add(o, "last_used_at", time_json(k->last_used_at));
 	json_object_object_add(o, "revoked_at", time_json(k->revoked_at));
 	json_object_object_add(
 	    o, "revoked", json_object_new_boolean(k->revoked_at != 0));
-	add_string(o, "created_at", k->created_at);
+	ipam_json_add_string(o, "created_at", k->created_at);
 	return o;
 }
 

@@ -5,8 +5,8 @@
 
 #include "ipam/pool.h"
 
-static void
-add_string(struct json_object *o, const char *key, const char *value)
+void
+ipam_json_add_string(struct json_object *o, const char *key, const char *value)
 {
 	json_object_object_add(
 	    o, key, json_object_new_string(value ? value : ""));
@@ -38,9 +38,9 @@ ipam_utilization_json(const struct store_pool *p)
 	char text[IP_COUNT_STRLEN];
 
 	ipam_pool_utilization_of(p, &u);
-	add_string(o, "used", ip_count_format(&u.used, text));
-	add_string(o, "free", ip_count_format(&u.free, text));
-	add_string(o, "total", ip_count_format(&u.total, text));
+	ipam_json_add_string(o, "used", ip_count_format(&u.used, text));
+	ipam_json_add_string(o, "free", ip_count_format(&u.free, text));
+	ipam_json_add_string(o, "total", ip_count_format(&u.total, text));
 	json_object_object_add(o, "percent",
 	    json_object_new_double(
 	        (double)(long long)(u.percent * 100 + 0.5) / 100.0));
@@ -53,33 +53,33 @@ ipam_pool_json(const struct store_pool *p)
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "id", json_object_new_int64(p->id));
-	add_string(o, "name", p->name);
-	add_string(o, "cidr", p->cidr);
+	ipam_json_add_string(o, "name", p->name);
+	ipam_json_add_string(o, "cidr", p->cidr);
 	json_object_object_add(o, "family", json_object_new_int(p->family));
 	json_object_object_add(
 	    o, "prefix_len", json_object_new_int(p->prefix_len));
 	json_object_object_add(o, "vrf_id", json_object_new_int64(p->vrf_id));
-	add_string(o, "vrf_name", p->vrf_name);
+	ipam_json_add_string(o, "vrf_name", p->vrf_name);
 	add_id(o, "parent_id", p->parent_id);
 	add_id(o, "account_id", p->account_id);
 	if (p->account_id)
-		add_string(o, "account_name", p->account_name);
+		ipam_json_add_string(o, "account_name", p->account_name);
 	else
 		json_object_object_add(o, "account_name", NULL);
-	add_string(o, "type", p->type);
-	add_string(o, "status", p->status);
-	add_string(o, "source", p->source);
-	add_string(o, "description", p->description);
+	ipam_json_add_string(o, "type", p->type);
+	ipam_json_add_string(o, "status", p->status);
+	ipam_json_add_string(o, "source", p->source);
+	ipam_json_add_string(o, "description", p->description);
 	json_object_object_add(o, "tags", ipam_tags_json(p->tags));
-	add_string(o, "external_id", p->external_id);
-	add_string(o, "region", p->region);
+	ipam_json_add_string(o, "external_id", p->external_id);
+	ipam_json_add_string(o, "region", p->region);
 	json_object_object_add(
 	    o, "children_count", json_object_new_int64(p->children));
 	json_object_object_add(o, "utilization", ipam_utilization_json(p));
-	add_string(o, "created_at", p->created_at);
-	add_string(o, "updated_at", p->updated_at);
-	add_string(o, "created_by", p->created_by);
-	add_string(o, "updated_by", p->updated_by);
+	ipam_json_add_string(o, "created_at", p->created_at);
+	ipam_json_add_string(o, "updated_at", p->updated_at);
+	ipam_json_add_string(o, "created_by", p->created_by);
+	ipam_json_add_string(o, "updated_by", p->updated_by);
 	return o;
 }
 
@@ -89,13 +89,13 @@ ipam_vrf_json(const struct store_vrf *v)
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "id", json_object_new_int64(v->id));
-	add_string(o, "name", v->name);
-	add_string(o, "rd", v->rd);
-	add_string(o, "description", v->description);
+	ipam_json_add_string(o, "name", v->name);
+	ipam_json_add_string(o, "rd", v->rd);
+	ipam_json_add_string(o, "description", v->description);
 	json_object_object_add(
 	    o, "pools_count", json_object_new_int64(v->pools));
-	add_string(o, "created_at", v->created_at);
-	add_string(o, "updated_at", v->updated_at);
+	ipam_json_add_string(o, "created_at", v->created_at);
+	ipam_json_add_string(o, "updated_at", v->updated_at);
 	return o;
 }
 
@@ -110,19 +110,19 @@ ipam_account_json(const struct store_account *a)
 		regions = json_object_new_array();
 	}
 	json_object_object_add(o, "id", json_object_new_int64(a->id));
-	add_string(o, "provider", a->provider);
-	add_string(o, "external_key", a->external_key);
-	add_string(o, "name", a->name);
-	add_string(o, "platform", a->platform);
-	add_string(o, "tier", a->tier);
-	add_string(o, "environment", a->environment);
+	ipam_json_add_string(o, "provider", a->provider);
+	ipam_json_add_string(o, "external_key", a->external_key);
+	ipam_json_add_string(o, "name", a->name);
+	ipam_json_add_string(o, "platform", a->platform);
+	ipam_json_add_string(o, "tier", a->tier);
+	ipam_json_add_string(o, "environment", a->environment);
 	json_object_object_add(o, "regions", regions);
 	json_object_object_add(o, "tags", ipam_tags_json(a->tags));
-	add_string(o, "description", a->description);
+	ipam_json_add_string(o, "description", a->description);
 	json_object_object_add(
 	    o, "pools_count", json_object_new_int64(a->pools));
-	add_string(o, "created_at", a->created_at);
-	add_string(o, "updated_at", a->updated_at);
+	ipam_json_add_string(o, "created_at", a->created_at);
+	ipam_json_add_string(o, "updated_at", a->updated_at);
 	return o;
 }
 
@@ -132,11 +132,11 @@ ipam_special_json(const struct store_special *s)
 	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "id", json_object_new_int64(s->id));
-	add_string(o, "cidr", s->cidr);
-	add_string(o, "name", s->name);
-	add_string(o, "reference", s->reference);
-	add_string(o, "registry", s->registry);
-	add_string(o, "category", s->category);
+	ipam_json_add_string(o, "cidr", s->cidr);
+	ipam_json_add_string(o, "name", s->name);
+	ipam_json_add_string(o, "reference", s->reference);
+	ipam_json_add_string(o, "registry", s->registry);
+	ipam_json_add_string(o, "category", s->category);
 	json_object_object_add(o, "always_allowed",
 	    json_object_new_boolean(s->always_allowed != 0));
 	json_object_object_add(

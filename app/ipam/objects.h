@@ -20,6 +20,10 @@ struct json_object *ipam_special_json(const struct store_special *s);
 /* {"used", "free", "total", "percent"} of a pool. */
 struct json_object *ipam_utilization_json(const struct store_pool *p);
 
+/* Add key: value as a JSON string ("" for NULL). */
+void ipam_json_add_string(
+    struct json_object *o, const char *key, const char *value);
+
 /* Parse stored tag text back to an object (an empty one if unreadable). */
 struct json_object *ipam_tags_json(const char *text);
 
