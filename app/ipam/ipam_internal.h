@@ -21,17 +21,26 @@ int ipam_free_take(struct store *st, struct arena *arena, int64_t parent_id,
 int ipam_free_give(struct store *st, struct arena *arena,
     const struct store_pool *parent, const struct ip_prefix *block,
     struct err *err);
+int ipam_pool_count_child(struct store_pool *parent,
+    const struct ip_prefix *child, int sign, struct err *err);
 int ipam_parent_account(struct store *st, const struct store_pool *parent,
     const struct ip_prefix *child, int sign, struct err *err);
 
+/* Flags of ipam_pool_insert_locked. */
+#define IPAM_INSERT_CHECKED 0x1u   /* overlap and special ranges checked */
+#define IPAM_INSERT_UNCOUNTED 0x2u /* the caller counts the parent's use */
+
 /*
  * Insert pool p (already parsed) under parent (when in->parent_id) in
- * vrf_id, inside the caller's transaction; checked: the overlap and
- * special-range checks were done by the caller (allocation).
+ * vrf_id, inside the caller's transaction.  IPAM_INSERT_CHECKED: the
+ * caller made the overlap and special-range checks (allocation);
+ * IPAM_INSERT_UNCOUNTED: the caller adds p to the parent's counters
+ * itself and writes them later (an import writes each parent once, as
+ * PostgreSQL slows with every version of a row one transaction makes).
  */
 int ipam_pool_insert_locked(struct store *st, struct arena *arena,
     const struct ipam_pool_in *in, const struct ip_prefix *p,
-    struct store_pool *parent, int64_t vrf_id, int checked,
+    struct store_pool *parent, int64_t vrf_id, unsigned flags,
     struct store_pool *out, struct err *err);
 
 /*

@@ -61,14 +61,13 @@ ipam_pool_utilization_of(
 	out->percent = 100.0 * ip_count_ratio(&out->used, &out->total);
 }
 
-/* Add (sign 1) or remove (sign -1) child's size from the parent's
- * counters. */
+/* Add (sign 1) or remove (sign -1) child's size to parent's counters, in
+ * memory. */
 int
-ipam_parent_account(struct store *st, const struct store_pool *parent,
-    const struct ip_prefix *child, int sign, struct err *err)
+ipam_pool_count_child(struct store_pool *parent, const struct ip_prefix *child,
+    int sign, struct err *err)
 {
 	struct ip_count used, size;
-	int64_t children = parent->children + sign;
 
 	used.top = (uint8_t)parent->used_top;
 	used.high = parent->used_high;
@@ -77,8 +76,26 @@ ipam_parent_account(struct store *st, const struct store_pool *parent,
 	if ((sign > 0 ? ip_count_add(&used, &size, err)
 	              : ip_count_sub(&used, &size, err)) == -1)
 		return -1;
-	return store_pool_set_used(st, parent->id, used.top, used.high,
-	    used.low, children < 0 ? 0 : children, err);
+	parent->used_top = used.top;
+	parent->used_high = used.high;
+	parent->used_low = used.low;
+	parent->children += sign;
+	if (parent->children < 0)
+		parent->children = 0;
+	return 0;
+}
+
+/* As ipam_pool_count_child, in the database. */
+int
+ipam_parent_account(struct store *st, const struct store_pool *parent,
+    const struct ip_prefix *child, int sign, struct err *err)
+{
+	struct store_pool p = *parent;
+
+	if (ipam_pool_count_child(&p, child, sign, err) == -1)
+		return -1;
+	return store_pool_set_used(
+	    st, p.id, p.used_top, p.used_high, p.used_low, p.children, err);
 }
 
 static int
@@ -279,7 +296,7 @@ ipam_reference_error(
 int
 ipam_pool_insert_locked(struct store *st, struct arena *arena,
     const struct ipam_pool_in *in, const struct ip_prefix *p,
-    struct store_pool *parent, int64_t vrf_id, int checked,
+    struct store_pool *parent, int64_t vrf_id, unsigned flags,
     struct store_pool *out, struct err *err)
 {
 	char first[IP_KEY_STRLEN], last[IP_KEY_STRLEN], cidr[IP_PREFIX_STRLEN];
@@ -290,7 +307,7 @@ ipam_pool_insert_locked(struct store *st, struct arena *arena,
 
 	ip_prefix_keys(p, first, last);
 	ip_prefix_format(p, cidr);
-	if (!checked) {
+	if (!(flags & IPAM_INSERT_CHECKED)) {
 		if (in->parent_id == 0 &&
 		    check_special(st, arena, p, first, last, err) == -1)
 			return -1;
@@ -328,7 +345,8 @@ ipam_pool_insert_locked(struct store *st, struct arena *arena,
 		return -1;
 	if (in->parent_id != 0 &&
 	    (ipam_free_take(st, arena, in->parent_id, p, err) == -1 ||
-	        ipam_parent_account(st, parent, p, 1, err) == -1))
+	        (!(flags & IPAM_INSERT_UNCOUNTED) &&
+	            ipam_parent_account(st, parent, p, 1, err) == -1)))
 		return -1;
 	return store_pool_get(st, id, arena, out, err);
 }

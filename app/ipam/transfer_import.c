@@ -8,7 +8,10 @@
  * already in the database by one index probe; a parent made by the
  * import is kept in memory while its children are made; accounts are
  * read once and found by binary search; the store's statements are
- * prepared once per connection.
+ * prepared once per connection.  Every parent's counters are kept in
+ * memory and written once at the end: a row updated once per child would
+ * leave PostgreSQL a version per update to walk, all in one transaction,
+ * and the import quadratic.
  */
 #include "ipam/transfer_import.h"
 
@@ -45,6 +48,12 @@ struct account_key {
 	int64_t id;
 };
 
+/* The parents given children so far, by id (open addressing). */
+struct counted {
+	struct store_pool **slot; /* NULL: free */
+	size_t cap, n;            /* cap: 0 or a power of two */
+};
+
 struct import {
 	struct store *st;
 	struct arena *arena;   /* the caller's: rows, places, errors */
@@ -55,6 +64,7 @@ struct import {
 	size_t nplaces;
 	struct account_key *accounts; /* by key */
 	size_t naccounts;
+	struct counted counted;
 	size_t created, vrfs_created;
 };
 
@@ -400,24 +410,80 @@ pool_keep(struct arena *arena, const struct store_pool *p)
 	return k;
 }
 
-/* Count a child just made in a kept parent, as ipam_parent_account
- * counted it in the database. */
-static int
-kept_count(
-    struct store_pool *parent, const struct ip_prefix *child, struct err *err)
+static size_t
+counted_hash(int64_t id, size_t cap)
 {
-	struct ip_count used, size;
+	uint64_t h = (uint64_t)id * UINT64_C(0x9e3779b97f4a7c15);
 
-	used.top = (uint8_t)parent->used_top;
-	used.high = parent->used_high;
-	used.low = parent->used_low;
-	ip_prefix_size(child, &size);
-	if (ip_count_add(&used, &size, err) == -1)
-		return -1;
-	parent->used_top = used.top;
-	parent->used_high = used.high;
-	parent->used_low = used.low;
-	parent->children++;
+	return (size_t)(h >> 32) & (cap - 1);
+}
+
+/* The slot of id: its parent, or the free slot where it goes. */
+static struct store_pool **
+counted_slot(struct counted *c, int64_t id)
+{
+	size_t i = counted_hash(id, c->cap);
+
+	while (c->slot[i] != NULL && c->slot[i]->id != id)
+		i = (i + 1) & (c->cap - 1);
+	return &c->slot[i];
+}
+
+static int
+counted_grow(struct import *imp, struct err *err)
+{
+	struct counted *c = &imp->counted;
+	struct store_pool **old = c->slot;
+	size_t i, cap = c->cap;
+
+	c->cap = cap ? cap * 2 : 64;
+	c->slot = arena_calloc(imp->arena, c->cap, sizeof(*c->slot));
+	if (c->slot == NULL)
+		return err_set(err, 500, "internal", "out of memory");
+	for (i = 0; i < cap; i++)
+		if (old[i] != NULL)
+			*counted_slot(c, old[i]->id) = old[i];
+	return 0;
+}
+
+/*
+ * The import's copy of parent, whose counters are counted in memory
+ * until counted_write: the one already kept, else a copy of parent as
+ * read now.
+ */
+static struct store_pool *
+counted_get(
+    struct import *imp, const struct store_pool *parent, struct err *err)
+{
+	struct counted *c = &imp->counted;
+	struct store_pool **slot, *kept;
+
+	if ((c->n + 1) * 2 > c->cap && counted_grow(imp, err) == -1)
+		return NULL;
+	slot = counted_slot(c, parent->id);
+	if (*slot != NULL)
+		return *slot;
+	if ((kept = pool_keep(imp->arena, parent)) == NULL) {
+		err_set(err, 500, "internal", "out of memory");
+		return NULL;
+	}
+	c->n++;
+	return *slot = kept;
+}
+
+/* Write every counted parent's counters, once each. */
+static int
+counted_write(struct import *imp, struct err *err)
+{
+	struct counted *c = &imp->counted;
+	const struct store_pool *p;
+	size_t i;
+
+	for (i = 0; i < c->cap; i++)
+		if ((p = c->slot[i]) != NULL &&
+		    store_pool_set_used(imp->st, p->id, p->used_top,
+		        p->used_high, p->used_low, p->children, err) == -1)
+			return -1;
 	return 0;
 }
 
@@ -446,22 +512,21 @@ parent_in_file(struct import *imp, struct place *place, struct place *same,
 		return err_field(err, 400, "invalid_reference", "parent_cidr",
 		    "the parent %.64s (line %ld) has errors", cidr,
 		    same[0].row->line);
-	if (made->kept == NULL) {
-		if (store_pool_get(
-		        imp->st, made->id, imp->scratch, parent, err) == -1)
-			return -1;
-		if ((made->kept = pool_keep(imp->arena, parent)) == NULL)
-			return err_set(err, 500, "internal", "out of memory");
-	}
+	if (made->kept == NULL &&
+	    (store_pool_get(imp->st, made->id, imp->scratch, parent, err) ==
+	            -1 ||
+	        (made->kept = counted_get(imp, parent, err)) == NULL))
+		return -1;
 	*parent = *made->kept;
 	*kept = made->kept;
 	return 0;
 }
 
-/* The parent named by a row, in the database. */
+/* The parent named by a row, in the database; *kept as in the file. */
 static int
 parent_in_store(struct import *imp, struct place *place,
-    const struct ip_prefix *pp, struct store_pool *parent, struct err *err)
+    const struct ip_prefix *pp, struct store_pool *parent,
+    struct store_pool **kept, struct err *err)
 {
 	char cidr[IP_PREFIX_STRLEN];
 	const char *key = ip_prefix_format(pp, cidr);
@@ -475,7 +540,9 @@ parent_in_store(struct import *imp, struct place *place,
 		return err_field(err, 400, "invalid_reference", "parent_cidr",
 		    "no pool %s in VRF %.64s", cidr,
 		    vrf_of(place) ? vrf_of(place) : "default");
-	*parent = found[0];
+	if ((*kept = counted_get(imp, &found[0], err)) == NULL)
+		return -1;
+	*parent = **kept;
 	return 0;
 }
 
@@ -496,7 +563,7 @@ parent_find(struct import *imp, struct place *place, struct store_pool *parent,
 	}
 	n = places_at(imp, place->vrf_id, &pp, &same);
 	if ((n > 0 ? parent_in_file(imp, place, same, n, parent, kept, err)
-	           : parent_in_store(imp, place, &pp, parent, err)) == -1)
+	           : parent_in_store(imp, place, &pp, parent, kept, err)) == -1)
 		return -1;
 	if (!ip_prefix_contains(&pp, &place->prefix) ||
 	    ip_prefix_compare(&pp, &place->prefix) == 0)
@@ -583,12 +650,15 @@ pool_apply(struct import *imp, struct place *place, struct err *err)
 		in.parent_id = parent.id;
 	}
 	if (ipam_pool_insert_locked(imp->st, imp->scratch, &in, &place->prefix,
-	        &parent, place->vrf_id, 0, &out, err) == -1 ||
+	        &parent, place->vrf_id, IPAM_INSERT_UNCOUNTED, &out,
+	        err) == -1 ||
 	    ipam_audit(imp->st, "pool.import", "pool", out.id, NULL,
 	        ipam_pool_json(&out), err) == -1)
 		return -1;
 	place->id = out.id;
-	return kept != NULL ? kept_count(kept, &place->prefix, err) : 0;
+	return kept != NULL
+	           ? ipam_pool_count_child(kept, &place->prefix, 1, err)
+	           : 0;
 }
 
 /* --- the import --- */
@@ -639,7 +709,9 @@ apply_all(struct import *imp, struct err *err)
 	if (pool_places(imp, err) == -1 || places_sort(imp, err) == -1 ||
 	    accounts_load(imp, err) == -1)
 		return -1;
-	return apply_places(imp, pool_apply, err);
+	if (apply_places(imp, pool_apply, err) == -1)
+		return -1;
+	return counted_write(imp, err);
 }
 
 /* One transaction: committed only when every row was made. */
