@@ -431,6 +431,16 @@ pool_run(struct pool *pool)
 	}
 }
 
+/* Whether the supervisor checkpoints: only SQLite has a write-ahead log
+ * of ours to move, so on PostgreSQL it holds no connection. */
+static int
+pool_checkpoints(const char *url)
+{
+	const char *backend = store_url_backend(url);
+
+	return backend != NULL && strcmp(backend, "sqlite") == 0;
+}
+
 /* The schema must not be newer than this binary knows. */
 static int
 schema_check(const struct config *cfg, struct err *err)
@@ -543,7 +553,7 @@ serve_pool(const struct config *cfg)
 		fprintf(stderr, "cloudpam serve: %s\n", err.message);
 		return 1;
 	}
-	{
+	if (pool_checkpoints(config_str(cfg, CONFIG_DATABASE_URL))) {
 		struct store_options opt = { 5000, 0, 1 };
 
 		pool.checkpointer = store_open(

@@ -428,6 +428,7 @@ pg_close(struct store *st)
 	if (db == NULL)
 		return;
 	PQfinish(db->conn);
+	pg_audit_free(db);
 	free(db);
 }
 

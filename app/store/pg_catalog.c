@@ -30,9 +30,11 @@
  * Everything else is guarded by constraints: a unique violation is 409
  * "conflict" (inserts use ON CONFLICT DO NOTHING, so a 409 leaves the
  * transaction usable, as the import needs), a deadlock or lock timeout
- * 503 "database_busy".  No advisory or application-level lock is taken
- * (migrations aside, pg.c).  Without immediate, a transaction reads one
- * snapshot (REPEATABLE READ).
+ * 503 "database_busy".  Two advisory locks are taken, both for the
+ * length of a transaction: one by migrations (pg.c) and one by the insert
+ * of a transaction's audit events at its commit, so that audit ids are
+ * handed out in commit order (pg_audit.c).  Without immediate, a
+ * transaction reads one snapshot (REPEATABLE READ).
  */
 #include "store/pg_internal.h"
 
@@ -44,6 +46,7 @@ pg_begin(struct store *st, int immediate, struct err *err)
 {
 	struct pg_store *db = pg_of(st);
 
+	pg_audit_discard(db);
 	if (pg_exec_done(
 	        st, immediate ? PGQ_BEGIN_WRITE : PGQ_BEGIN, NULL, err) == -1)
 		return -1;
@@ -57,9 +60,14 @@ int
 pg_commit(struct store *st, struct err *err)
 {
 	struct pg_store *db = pg_of(st);
-	PGresult *r = pg_exec(st, PGQ_COMMIT, NULL, err);
+	PGresult *r;
 	int rolled_back;
 
+	if (db->naudit > 0 && pg_audit_flush(st, err) == -1) {
+		pg_rollback(st);
+		return -1;
+	}
+	r = pg_exec(st, PGQ_COMMIT, NULL, err);
 	db->in_transaction = 0;
 	db->writing = 0;
 	if (r == NULL)
@@ -80,6 +88,7 @@ pg_rollback(struct store *st)
 	struct pg_store *db = pg_of(st);
 	PGTransactionStatusType status = PQtransactionStatus(db->conn);
 
+	pg_audit_discard(db);
 	db->in_transaction = 0;
 	db->writing = 0;
 	if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR)

@@ -1,6 +1,6 @@
 /*
- * pg_identity.c: users, sessions, API keys, login throttling and the
- * audit log on PostgreSQL.
+ * pg_identity.c: users, sessions, API keys and login throttling on
+ * PostgreSQL (the audit log: pg_audit.c).
  *
  * In a write transaction store_user_counts() first locks the users table
  * against other writers (pg_catalog.c says why).
@@ -368,80 +368,4 @@ pg_throttle_clear(struct store *st, const char *key, struct err *err)
 
 	pg_text(&p, 1, key);
 	return pg_exec_done(st, PGQ_THROTTLE_CLEAR, &p, err);
-}
-
-/* --- audit --- */
-
-static int
-audit_row(const PGresult *r, int row, struct arena *arena, void *out)
-{
-	struct store_audit *a = out;
-	const char **texts[] = { &a->at, &a->actor, &a->actor_type, &a->action,
-		&a->object_type, &a->object_id, &a->before, &a->after,
-		&a->request_id, &a->client_addr };
-	size_t i;
-
-	a->id = pg_col_int(r, row, 0);
-	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
-		if (PQgetisnull(r, row, (int)i + 1)) {
-			*texts[i] = NULL;
-			continue;
-		}
-		if ((*texts[i] = pg_col_text(r, row, (int)i + 1, arena)) ==
-		    NULL)
-			return -1;
-	}
-	a->key_id = pg_col_int(r, row, 11);
-	return a->at && a->actor && a->action ? 0 : -1;
-}
-
-int
-pg_audit_insert(struct store *st, const struct store_audit *in, struct err *err)
-{
-	struct pg_params p = PG_PARAMS_INIT;
-
-	pg_text(&p, 1, in->actor);
-	pg_text(&p, 2, in->actor_type);
-	pg_text(&p, 3, in->action);
-	pg_text(&p, 4, in->object_type);
-	pg_text(&p, 5, in->object_id ? in->object_id : "");
-	pg_text(&p, 6, in->before);
-	pg_text(&p, 7, in->after);
-	pg_text(&p, 8, in->request_id ? in->request_id : "");
-	pg_text(&p, 9, in->client_addr ? in->client_addr : "");
-	pg_int(&p, 10, in->key_id);
-	return pg_exec_done(st, PGQ_AUDIT_INSERT, &p, err);
-}
-
-static void
-audit_filter_params(struct pg_params *p, const struct store_audit_filter *f)
-{
-	pg_text(p, 1, f->actor);
-	pg_text(p, 2, f->action);
-	pg_text(p, 3, f->object_type);
-	pg_text(p, 4, f->object_id);
-	pg_text(p, 5, f->since);
-	pg_text(p, 6, f->until);
-	if (f->after_id > 0)
-		pg_int(p, 7, f->after_id);
-	else
-		pg_null(p, 7);
-}
-
-int
-pg_audit_list(struct store *st, struct arena *arena,
-    const struct store_audit_filter *f, struct store_page *page,
-    struct store_audit **out, size_t *n, struct err *err)
-{
-	struct pg_params p = PG_PARAMS_INIT;
-
-	*n = 0;
-	audit_filter_params(&p, f);
-	if (pg_count(st, PGQ_AUDIT_COUNT, &p, &page->total, err) == -1)
-		return -1;
-	pg_limit(&p, 8, page->limit);
-	pg_int(&p, 9, page->offset);
-	return pg_rows(st,
-	    f->after_id > 0 ? PGQ_AUDIT_LIST_ASC : PGQ_AUDIT_LIST, &p,
-	    page->limit, arena, sizeof(**out), audit_row, (void **)out, n, err);
 }

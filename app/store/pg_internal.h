@@ -12,6 +12,7 @@
 
 #include <libpq-fe.h>
 
+#include "lib/buf.h"
 #include "store/store.h"
 #include "store/store_internal.h"
 
@@ -110,6 +111,15 @@ enum pg_stmt {
 
 extern const char *const pg_stmt_sql[PGQ__MAX];
 
+/* Audit events of a transaction, kept until its commit (pg_audit.c):
+ * each column an array literal, "{...", closed at the insert. */
+#define PG_AUDIT_COLUMNS 10
+
+struct pg_audit_batch {
+	struct buf col[PG_AUDIT_COLUMNS];
+	size_t n; /* events */
+};
+
 /* A connection: a struct store * made by pg_open() points here. */
 struct pg_store {
 	struct store base; /* first: ops is &pg_ops */
@@ -119,6 +129,8 @@ struct pg_store {
 	int writing;        /* ... begun with immediate: reads lock rows */
 	int lost;           /* the connection broke: reset it before use */
 	struct store_options opt;
+	struct pg_audit_batch *audit; /* audit[0..naudit): this transaction's */
+	size_t naudit, audit_cap;
 };
 
 /* The PostgreSQL connection of st, which pg_open() made. */
@@ -364,6 +376,11 @@ int pg_throttle_get(struct store *st, const char *key,
 int pg_throttle_put(struct store *st, const char *key,
     const struct store_throttle *in, struct err *err);
 int pg_throttle_clear(struct store *st, const char *key, struct err *err);
+/* Insert the transaction's audit events (pg_commit, before COMMIT);
+ * forget them (rollback); and free their memory (pg_close). */
+int pg_audit_flush(struct store *st, struct err *err);
+void pg_audit_discard(struct pg_store *db);
+void pg_audit_free(struct pg_store *db);
 int pg_audit_insert(
     struct store *st, const struct store_audit *in, struct err *err);
 int pg_audit_list(struct store *st, struct arena *arena,

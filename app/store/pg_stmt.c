@@ -364,10 +364,16 @@ const char *const pg_stmt_sql[PGQ__MAX] = {
 	"locked_until = excluded.locked_until",
 	/* PGQ_THROTTLE_CLEAR */
 	"DELETE FROM login_throttle WHERE key = $1",
-	/* PGQ_AUDIT_INSERT */
+	/* PGQ_AUDIT_INSERT: a transaction's events, as arrays, at its
+	 * commit; ids are drawn only once the lock is held, and it is held
+	 * until the commit ends (pg_audit.c; the key is "CPAudit!"). */
+	"WITH audit_lock AS (SELECT "
+	"pg_advisory_xact_lock(4850448771129635873)) "
 	"INSERT INTO audit_events (actor, actor_type, action, object_type, "
 	"object_id, before, after, request_id, client_addr, key_id) "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+	"SELECT e.* FROM audit_lock, unnest($1::text[], $2::text[], "
+	"$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
+	"$8::text[], $9::text[], $10::bigint[]) AS e",
 	/* PGQ_AUDIT_LIST */
 	AUDIT_SELECT "WHERE " AUDIT_FILTER
 	             "ORDER BY id DESC LIMIT $8 OFFSET $9",

@@ -56,6 +56,14 @@ store_backend(const struct store *st)
 	return st->ops->name;
 }
 
+const char *
+store_url_backend(const char *url)
+{
+	const struct store_ops *ops = backend_of(url ? url : "");
+
+	return ops ? ops->name : NULL;
+}
+
 const struct store_migration *
 store_migrations(const struct store *st)
 {

@@ -54,6 +54,9 @@ int store_checkpoint(struct store *st, struct err *err);
 /* The backend's name: "sqlite" or "postgres". */
 const char *store_backend(const struct store *st);
 
+/* The name of the backend a URL would open; NULL for none. */
+const char *store_url_backend(const char *url);
+
 struct store_migration;
 
 /* The migrations this binary carries for st's backend (migrations.h),

@@ -101,6 +101,16 @@ sub refused {
 my $ready = ok_json('/readyz', $cp->get('/readyz'), 200);
 is($ready->{database}, 'postgres', '/readyz names the backend');
 
+# One connection per worker and none for the supervisor (it holds one only
+# on SQLite, to checkpoint): docs/scale.md counts on it.
+my $connections = sub {
+	return sql("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+	    . "'$db' AND application_name = 'cloudpam'");
+};
+my $t_conn = time + 10;
+sleep 0.1 while $connections->() != 4 && time < $t_conn;
+is($connections->(), 4, 'four workers: four connections');
+
 # --- VRFs ----------------------------------------------------------------------
 
 my $blue = ok_json('create a VRF',
