@@ -68,10 +68,13 @@ pg_commit(struct store *st, struct err *err)
 		return -1;
 	}
 	r = pg_exec(st, PGQ_COMMIT, NULL, err);
+	if (r == NULL) {
+		/* A statement sent ahead failed, and COMMIT was skipped. */
+		pg_rollback(st);
+		return -1;
+	}
 	db->in_transaction = 0;
 	db->writing = 0;
-	if (r == NULL)
-		return -1;
 	/* COMMIT of a transaction that failed rolls it back, and says so
 	 * only in its command tag. */
 	rolled_back = strcmp(PQcmdStatus(r), "ROLLBACK") == 0;
@@ -86,8 +89,11 @@ void
 pg_rollback(struct store *st)
 {
 	struct pg_store *db = pg_of(st);
-	PGTransactionStatusType status = PQtransactionStatus(db->conn);
+	struct err ignored = ERR_INIT;
+	PGTransactionStatusType status;
 
+	pg_settle(st, &ignored);
+	status = PQtransactionStatus(db->conn);
 	pg_audit_discard(db);
 	db->in_transaction = 0;
 	db->writing = 0;

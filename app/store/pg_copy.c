@@ -107,6 +107,10 @@ run(struct store *st, const struct store_copy_def *d, struct buf *b,
 		err_set(err, 500, "internal", "out of memory");
 		return NULL;
 	}
+	if (pg_settle(st, err) == -1) {
+		buf_free(b);
+		return NULL;
+	}
 	r = PQexecParams(
 	    pg_of(st)->conn, b->data, nparams, NULL, params, NULL, NULL, 0);
 	buf_free(b);

@@ -111,6 +111,9 @@ enum pg_stmt {
 
 extern const char *const pg_stmt_sql[PGQ__MAX];
 
+/* Statements sent ahead before their answers are read (pg.c). */
+#define PG_SENT_MAX 32
+
 /* Audit events of a transaction, kept until its commit (pg_audit.c):
  * each column an array literal, "{...", closed at the insert. */
 #define PG_AUDIT_COLUMNS 10
@@ -131,6 +134,11 @@ struct pg_store {
 	struct store_options opt;
 	struct pg_audit_batch *audit; /* audit[0..naudit): this transaction's */
 	size_t naudit, audit_cap;
+	struct {
+		enum pg_stmt id;
+		int prepare; /* its preparation, not its execution */
+	} sent[PG_SENT_MAX]; /* in the pipeline, unanswered (pg.c) */
+	size_t nsent;
 };
 
 /* The PostgreSQL connection of st, which pg_open() made. */
@@ -172,9 +180,18 @@ void pg_limit(struct pg_params *p, int i, int64_t limit);
 PGresult *pg_exec(struct store *st, enum pg_stmt id, const struct pg_params *p,
     struct err *err);
 
-/* Run a statement whose rows, if any, are not wanted. */
+/* Run a statement whose rows, if any, are not wanted; inside a
+ * transaction one of pg_stmt_later() is only sent, and its answer read
+ * with the next statement's (an error then fails that one). */
 int pg_exec_done(struct store *st, enum pg_stmt id, const struct pg_params *p,
     struct err *err);
+
+/* Whether statement id may be sent ahead inside a transaction (pg_stmt.c). */
+int pg_stmt_later(enum pg_stmt id);
+
+/* Read the answers of statements sent ahead: before any direct use of
+ * the connection.  -1 with err when one failed. */
+int pg_settle(struct store *st, struct err *err);
 
 /* Run a statement; *changed receives the rows it changed. */
 int pg_exec_changed(struct store *st, enum pg_stmt id,

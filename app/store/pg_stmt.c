@@ -382,3 +382,19 @@ const char *const pg_stmt_sql[PGQ__MAX] = {
 	/* PGQ_AUDIT_COUNT */
 	"SELECT count(*) FROM audit_events WHERE " AUDIT_FILTER,
 };
+
+int
+pg_stmt_later(enum pg_stmt id)
+{
+	switch (id) {
+	case PGQ_BEGIN:
+	case PGQ_BEGIN_WRITE:
+	case PGQ_FREE_INSERT:
+	case PGQ_FREE_DELETE:
+	case PGQ_POOL_SET_USED:
+	case PGQ_AUDIT_INSERT:
+		return 1;
+	default:
+		return 0;
+	}
+}

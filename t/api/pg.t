@@ -478,6 +478,60 @@ is_deeply([ map { $made{$_} // 0 } @race_vrfs ], [ (1) x 10 ],
 is_deeply([ sort keys %why ], [ '201 made', '409 overlap' ],
     'the others are refused as overlaps');
 
+# --- statements sent ahead that fail ------------------------------------------------
+
+# Writes whose answer nobody reads (free space, counters, the audit insert)
+# are sent ahead in a pipeline and answered with the next statement or at
+# COMMIT.  One that fails must still fail the request cleanly and leave
+# nothing behind, and the connection must serve the next request.  The
+# database is made to refuse exactly one such write.
+my $snap = sub {
+	return sql('SELECT (SELECT count(*) FROM pools) || \'/\' || '
+	    . '(SELECT count(*) FROM free_blocks) || \'/\' || '
+	    . '(SELECT count(*) FROM audit_events) || \'/\' || '
+	    . '(SELECT count(*) FROM vrfs) || \'/\' || '
+	    . "(SELECT used_low || ':' || children FROM pools WHERE id = "
+	    . "$corp->{id})");
+};
+my $lab = ok_json('a /16 to allocate from', call('POST', '/api/v1/pools',
+    json => { name => 'lab77', cidr => '10.77.0.0/16',
+        parent_id => $corp->{id} }), 201);
+for my $case (
+    [ 'the audit insert, at COMMIT',
+      'ALTER TABLE audit_events ADD CONSTRAINT t_refuse '
+      . "CHECK (action <> 'vrf.create') NOT VALID",
+      'ALTER TABLE audit_events DROP CONSTRAINT t_refuse',
+      sub { call('POST', '/api/v1/vrfs', json => { name => 'refused' }) } ],
+    [ 'a free-space insert, before the next read',
+      'ALTER TABLE free_blocks ADD CONSTRAINT t_refuse '
+      . "CHECK (cidr <> '10.77.0.0/17') NOT VALID",
+      'ALTER TABLE free_blocks DROP CONSTRAINT t_refuse',
+      sub { alloc($lab->{id}, { prefix_len => 17, name => 'refused' }) } ],
+    [ "the parent's counters",
+      'ALTER TABLE pools ADD CONSTRAINT t_refuse '
+      . "CHECK (children < 2 OR name <> 'lab77') NOT VALID",
+      'ALTER TABLE pools DROP CONSTRAINT t_refuse',
+      sub {
+	      alloc($lab->{id}, { prefix_len => 24, name => 'one' });
+	      alloc($lab->{id}, { prefix_len => 24, name => 'refused' });
+      } ],
+) {
+	my ($name, $add, $drop, $request) = @$case;
+	sql($add);
+	my $before = $snap->();
+	my $res = $request->();
+	my $body = $J->json($res) // {};
+	is_deeply([ $res->{status}, $body->{error} ], [ 500, 'internal' ],
+	    "$name refused: 500, the envelope of a fault") or diag($res->{content});
+	unlike($res->{content}, qr/constraint|t_refuse|SQLSTATE/i,
+	    "$name: the answer tells no internals");
+	is($snap->(), $before, "$name: nothing changed");
+	sql($drop);
+	my $again = $request->();
+	is($again->{status}, 201, "$name: the same request works next")
+	    or diag($again->{content});
+}
+
 # --- the server restarts ------------------------------------------------------------
 
 # A restart (failover, upgrade) closes every connection while the workers
