@@ -172,7 +172,8 @@ allocate_locked(struct store *st, struct arena *arena,
 			    err, "account_id", "account", in->account_id);
 	}
 	if (ipam_pool_insert_locked(st, arena, &pin, &out->block, &parent,
-	        parent.vrf_id, IPAM_INSERT_CHECKED, &out->pool, err) == -1 ||
+	        parent.vrf_id, IPAM_INSERT_CHECKED, &f, &out->pool,
+	        err) == -1 ||
 	    ipam_audit(st, "pool.allocate", "pool", out->pool.id, NULL,
 	        ipam_pool_json(&out->pool), err) == -1)
 		return -1;

@@ -16,8 +16,11 @@ int ipam_reference_error(
 void ipam_free_block_of(const struct ip_prefix *p, char *key, char *cidr,
     struct store_free_block *out);
 
+/* Take block out of the free space of pool parent_id: the free block
+ * that holds it is known (read by the caller) or looked up. */
 int ipam_free_take(struct store *st, struct arena *arena, int64_t parent_id,
-    const struct ip_prefix *block, struct err *err);
+    const struct ip_prefix *block, const struct store_free_block *known,
+    struct err *err);
 int ipam_free_give(struct store *st, struct arena *arena,
     const struct store_pool *parent, const struct ip_prefix *block,
     struct err *err);
@@ -32,8 +35,10 @@ int ipam_parent_account(struct store *st, const struct store_pool *parent,
 
 /*
  * Insert pool p (already parsed) under parent (when in->parent_id) in
- * vrf_id, inside the caller's transaction.  IPAM_INSERT_CHECKED: the
- * caller made the overlap and special-range checks (allocation);
+ * vrf_id, inside the caller's transaction; holder: the parent's free
+ * block that holds p, when the caller read it (allocation), else NULL.
+ * IPAM_INSERT_CHECKED: the caller made the overlap and special-range
+ * checks (allocation);
  * IPAM_INSERT_UNCOUNTED: the caller adds p to the parent's counters
  * itself and writes them later (an import writes each parent once, as
  * PostgreSQL slows with every version of a row one transaction makes).
@@ -41,7 +46,8 @@ int ipam_parent_account(struct store *st, const struct store_pool *parent,
 int ipam_pool_insert_locked(struct store *st, struct arena *arena,
     const struct ipam_pool_in *in, const struct ip_prefix *p,
     struct store_pool *parent, int64_t vrf_id, unsigned flags,
-    struct store_pool *out, struct err *err);
+    const struct store_free_block *holder, struct store_pool *out,
+    struct err *err);
 
 /*
  * End the caller's transaction: commit when rc is 0, else roll back.

@@ -140,16 +140,20 @@ carve_insert(const struct ip_prefix *p, void *arg, struct err *err)
  */
 int
 ipam_free_take(struct store *st, struct arena *arena, int64_t parent_id,
-    const struct ip_prefix *block, struct err *err)
+    const struct ip_prefix *block, const struct store_free_block *known,
+    struct err *err)
 {
 	struct store_free_block f;
 	struct ip_prefix holder;
 	struct carve_ctx ctx = { st, parent_id };
 	char first[IP_KEY_STRLEN], last[IP_KEY_STRLEN];
-	int found;
+	int found = 1;
 
 	ip_prefix_keys(block, first, last);
-	if (store_free_at(st, parent_id, first, arena, &f, &found, err) == -1)
+	if (known != NULL)
+		f = *known;
+	else if (store_free_at(st, parent_id, first, arena, &f, &found, err) ==
+	         -1)
 		return -1;
 	if (!found ||
 	    ip_prefix_parse(f.cidr, strlen(f.cidr), &holder, err) == -1 ||
@@ -297,12 +301,12 @@ int
 ipam_pool_insert_locked(struct store *st, struct arena *arena,
     const struct ipam_pool_in *in, const struct ip_prefix *p,
     struct store_pool *parent, int64_t vrf_id, unsigned flags,
-    struct store_pool *out, struct err *err)
+    const struct store_free_block *holder, struct store_pool *out,
+    struct err *err)
 {
 	char first[IP_KEY_STRLEN], last[IP_KEY_STRLEN], cidr[IP_PREFIX_STRLEN];
 	struct store_free_block whole;
 	struct store_pool row, other;
-	int64_t id;
 	int found;
 
 	ip_prefix_keys(p, first, last);
@@ -338,17 +342,17 @@ ipam_pool_insert_locked(struct store *st, struct arena *arena,
 	row.external_id = in->external_id ? in->external_id : "";
 	row.region = in->region ? in->region : "";
 	row.created_by = in->actor ? in->actor : "";
-	if (store_pool_insert(st, &row, &id, err) == -1)
+	if (store_pool_insert(st, &row, arena, out, err) == -1)
 		return -1;
 	ipam_free_block_of(p, first, cidr, &whole);
-	if (store_free_insert(st, id, &whole, err) == -1)
+	if (store_free_insert(st, out->id, &whole, err) == -1)
 		return -1;
 	if (in->parent_id != 0 &&
-	    (ipam_free_take(st, arena, in->parent_id, p, err) == -1 ||
+	    (ipam_free_take(st, arena, in->parent_id, p, holder, err) == -1 ||
 	        (!(flags & IPAM_INSERT_UNCOUNTED) &&
 	            ipam_parent_account(st, parent, p, 1, err) == -1)))
 		return -1;
-	return store_pool_get(st, id, arena, out, err);
+	return 0;
 }
 
 static int
@@ -388,7 +392,7 @@ ipam_pool_create(struct store *st, struct arena *arena,
 	if (place(st, arena, in, &p, &parent, &vrf_id, err) == -1 ||
 	    check_account(st, arena, in->account_id, err) == -1 ||
 	    ipam_pool_insert_locked(
-	        st, arena, in, &p, &parent, vrf_id, 0, out, err) == -1 ||
+	        st, arena, in, &p, &parent, vrf_id, 0, NULL, out, err) == -1 ||
 	    ipam_audit(st, "pool.create", "pool", out->id, NULL,
 	        ipam_pool_json(out), err) == -1 ||
 	    store_commit(st, err) == -1) {

@@ -650,7 +650,7 @@ pool_apply(struct import *imp, struct place *place, struct err *err)
 		in.parent_id = parent.id;
 	}
 	if (ipam_pool_insert_locked(imp->st, imp->scratch, &in, &place->prefix,
-	        &parent, place->vrf_id, IPAM_INSERT_UNCOUNTED, &out,
+	        &parent, place->vrf_id, IPAM_INSERT_UNCOUNTED, NULL, &out,
 	        err) == -1 ||
 	    ipam_audit(imp->st, "pool.import", "pool", out.id, NULL,
 	        ipam_pool_json(&out), err) == -1)

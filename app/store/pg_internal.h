@@ -299,8 +299,8 @@ int pg_account_list(struct store *st, struct arena *arena,
 int pg_account_find_key(struct store *st, const char *provider,
     const char *external_key, struct arena *arena, struct store_account *out,
     int *found, struct err *err);
-int pg_pool_insert(struct store *st, const struct store_pool *in, int64_t *id,
-    struct err *err);
+int pg_pool_insert(struct store *st, const struct store_pool *in,
+    struct arena *arena, struct store_pool *out, struct err *err);
 int pg_pool_get(struct store *st, int64_t id, struct arena *arena,
     struct store_pool *out, struct err *err);
 int pg_pool_update(

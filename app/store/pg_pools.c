@@ -63,10 +63,11 @@ pool_rows(struct store *st, enum pg_stmt id, const struct pg_params *p,
 }
 
 int
-pg_pool_insert(
-    struct store *st, const struct store_pool *in, int64_t *id, struct err *err)
+pg_pool_insert(struct store *st, const struct store_pool *in,
+    struct arena *arena, struct store_pool *out, struct err *err)
 {
 	struct pg_params p = PG_PARAMS_INIT;
+	int found;
 
 	pg_text(&p, 1, in->name);
 	pg_text(&p, 2, in->cidr);
@@ -85,13 +86,14 @@ pg_pool_insert(
 	pg_text(&p, 15, in->external_id);
 	pg_text(&p, 16, in->region);
 	pg_text(&p, 17, in->created_by ? in->created_by : "");
-	if (pg_insert_id(st, PGQ_POOL_INSERT, &p, id, err) == -1) {
+	if (pg_row_one(st, PGQ_POOL_INSERT, &p, arena, pool_row, out, &found,
+	        err) == -1) {
 		if (err->status == 409)
 			return err_field(err, 409, "overlap", "cidr",
 			    "%s already exists in this VRF", in->cidr);
 		return -1;
 	}
-	if (*id == 0)
+	if (!found)
 		return err_field(err, 409, "overlap", "cidr",
 		    "%s already exists in this VRF", in->cidr);
 	return 0;

@@ -24,21 +24,20 @@
 	"to_char(" x " AT TIME ZONE 'UTC', "                                   \
 	"'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
 
-#define POOL_SELECT                                                            \
-	"SELECT p.id, p.name, p.cidr, p.family, p.prefix_len, p.first_key, "   \
+/* A pool's columns, from pools p joined by POOL_JOINS. */
+#define POOL_COLUMNS                                                           \
+	"p.id, p.name, p.cidr, p.family, p.prefix_len, p.first_key, "          \
 	"p.last_key, p.vrf_id, coalesce(p.parent_id, 0), "                     \
 	"coalesce(p.account_id, 0), p.type, p.status, p.source, "              \
 	"p.description, p.tags, p.external_id, p.region, p.used_top, "         \
 	"p.used_high, p.used_low, p.children, " TIME(                          \
 	    "p.created_at") ", " TIME("p.updated_at") ", p.created_by, "       \
 	                                              "p.updated_by, v.name, " \
-	                                              "coalesce(a.name, '') "  \
-	                                              "FROM pools p JOIN "     \
-	                                              "vrfs v ON v.id = "      \
-	                                              "p.vrf_id "              \
-	                                              "LEFT JOIN accounts a "  \
-	                                              "ON a.id = "             \
-	                                              "p.account_id "
+	                                              "coalesce(a.name, '') "
+#define POOL_JOINS                                                             \
+	"JOIN vrfs v ON v.id = p.vrf_id "                                      \
+	"LEFT JOIN accounts a ON a.id = p.account_id "
+#define POOL_SELECT "SELECT " POOL_COLUMNS "FROM pools p " POOL_JOINS
 
 /* The filters of struct store_pool_filter, parameters $1 to $11. */
 #define POOL_FILTER                                                            \
@@ -178,13 +177,14 @@ const char *const pg_stmt_sql[PGQ__MAX] = {
 	"SELECT count(*) FROM accounts a WHERE " ACCOUNT_FILTER,
 	/* PGQ_ACCOUNT_FIND_KEY */
 	ACCOUNT_SELECT "WHERE a.provider = $1 AND a.external_key = $2",
-	/* PGQ_POOL_INSERT: a pool already there with this cidr in this VRF
-	 * returns no id. */
-	"INSERT INTO pools (name, cidr, family, prefix_len, first_key, "
-	"last_key, vrf_id, parent_id, account_id, type, status, source, "
-	"description, tags, external_id, region, created_by, updated_by) "
-	"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, "
-	"$15, $16, $17, $17) ON CONFLICT DO NOTHING RETURNING id",
+	/* PGQ_POOL_INSERT: the pool as stored; a pool already there with this
+	 * cidr in this VRF returns no row. */
+	"WITH p AS (INSERT INTO pools (name, cidr, family, prefix_len, "
+	"first_key, last_key, vrf_id, parent_id, account_id, type, status, "
+	"source, description, tags, external_id, region, created_by, "
+	"updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+	"$12, $13, $14, $15, $16, $17, $17) ON CONFLICT DO NOTHING "
+	"RETURNING *) SELECT " POOL_COLUMNS "FROM p " POOL_JOINS,
 	/* PGQ_POOL_GET */
 	POOL_SELECT "WHERE p.id = $1",
 	/* PGQ_POOL_GET_LOCK: the pool a writer changes or allocates from. */

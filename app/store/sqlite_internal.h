@@ -226,7 +226,7 @@ int sqlite_account_find_key(struct store *st, const char *provider,
     const char *external_key, struct arena *arena, struct store_account *out,
     int *found, struct err *err);
 int sqlite_pool_insert(struct store *st, const struct store_pool *in,
-    int64_t *id, struct err *err);
+    struct arena *arena, struct store_pool *out, struct err *err);
 int sqlite_pool_get(struct store *st, int64_t id, struct arena *arena,
     struct store_pool *out, struct err *err);
 int sqlite_pool_update(

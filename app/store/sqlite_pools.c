@@ -54,8 +54,8 @@ pool_rows(struct store *st, sqlite3_stmt *s, int64_t limit, struct arena *arena,
 }
 
 int
-sqlite_pool_insert(
-    struct store *st, const struct store_pool *in, int64_t *id, struct err *err)
+sqlite_pool_insert(struct store *st, const struct store_pool *in,
+    struct arena *arena, struct store_pool *out, struct err *err)
 {
 	sqlite3_stmt *s = sqlite_stmt(st, STMT_POOL_INSERT, err);
 
@@ -87,8 +87,8 @@ sqlite_pool_insert(
 		return sqlite_fail(st, err, "pool insert");
 	}
 	sqlite3_reset(s);
-	*id = sqlite3_last_insert_rowid(sqlite_db(st));
-	return 0;
+	return sqlite_pool_get(
+	    st, sqlite3_last_insert_rowid(sqlite_db(st)), arena, out, err);
 }
 
 int

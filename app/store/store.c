@@ -219,10 +219,10 @@ store_account_find_key(struct store *st, const char *provider,
 }
 
 int
-store_pool_insert(
-    struct store *st, const struct store_pool *in, int64_t *id, struct err *err)
+store_pool_insert(struct store *st, const struct store_pool *in,
+    struct arena *arena, struct store_pool *out, struct err *err)
 {
-	return st->ops->pool_insert(st, in, id, err);
+	return st->ops->pool_insert(st, in, arena, out, err);
 }
 
 int

@@ -251,9 +251,10 @@ struct store_pool_filter {
 	int leaves_only; /* pools without children */
 };
 
-/* Insert; in->id is ignored.  Fills *id. */
+/* Insert; in->id is ignored.  Fills *out with the pool as stored (as
+ * store_pool_get reads it; one statement on PostgreSQL). */
 int store_pool_insert(struct store *st, const struct store_pool *in,
-    int64_t *id, struct err *err);
+    struct arena *arena, struct store_pool *out, struct err *err);
 int store_pool_get(struct store *st, int64_t id, struct arena *arena,
     struct store_pool *out, struct err *err);
 /* Write the changeable fields (name, account, type, status, description,

@@ -66,7 +66,7 @@ struct store_ops {
 	    const char *external_key, struct arena *arena,
 	    struct store_account *out, int *found, struct err *err);
 	int (*pool_insert)(struct store *st, const struct store_pool *in,
-	    int64_t *id, struct err *err);
+	    struct arena *arena, struct store_pool *out, struct err *err);
 	int (*pool_get)(struct store *st, int64_t id, struct arena *arena,
 	    struct store_pool *out, struct err *err);
 	int (*pool_update)(
