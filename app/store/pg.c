@@ -269,8 +269,9 @@ prepare(struct pg_store *db, enum pg_stmt id, const char *name, struct err *err)
  * does not fail in normal use (pg_stmt_later: BEGIN, free-space writes,
  * counters, the audit insert) is not waited for: it is sent at once in
  * libpq's pipeline mode, and its answer is read with the next statement
- * that has one to give, or at COMMIT, in the same round trip.  An
- * allocation thus holds its parent's row lock for six round trips
+ * that has one to give, or at COMMIT, in the same round trip.  With the
+ * insert that returns the row and the free block the allocation already
+ * read, an allocation holds its parent's row lock for four round trips
  * instead of ten.  When one of them fails, the statement that reads the
  * answers fails with its error (every later one in the pipeline is
  * skipped by the server), and the transaction is rolled back as any
