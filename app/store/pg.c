@@ -353,8 +353,18 @@ collect(struct pg_store *db, PGresult **last, struct err *err)
 	r = PQgetResult(db->conn);
 	status = PQresultStatus(r);
 	PQclear(r);
-	if (status != PGRES_PIPELINE_SYNC || PQexitPipelineMode(db->conn) == 0)
-		goto lost;
+	if (status != PGRES_PIPELINE_SYNC ||
+	    PQexitPipelineMode(db->conn) == 0) {
+		/*
+		 * Every statement was answered, then the connection ended
+		 * (a server shutting down says so in place of the sync).
+		 * The answers stand: a COMMIT answered is a commit made.
+		 * Only the connection is gone: the next use resets it.
+		 */
+		log_msg(LOG_LEVEL_WARN, "postgres: connection ended after "
+		                        "the answers of a pipeline");
+		db->lost = 1;
+	}
 	return rc;
 lost:
 	if (last != NULL && *last != NULL) {
