@@ -395,8 +395,10 @@ pg_exec(struct store *st, enum pg_stmt id, const struct pg_params *p,
 	char name[16];
 	PGresult *r = NULL;
 
-	if (db->nsent > 0) {
-		/* In the same round trip as what was sent ahead. */
+	if (db->nsent > 0 || id == PGQ_COMMIT) {
+		/* In the same round trip as what was sent ahead.  COMMIT
+		 * always goes this way: its answer counts even when the
+		 * connection ends right after it (collect). */
 		if (send_ahead(db, id, p, err) == -1 ||
 		    collect(db, &r, err) == -1)
 			return NULL;
