@@ -138,12 +138,12 @@ allocate_locked(struct store *st, struct arena *arena,
 	    scope, sizeof(scope), "allocate:%lld", (long long)in->parent_id);
 	if (replay(st, arena, in, scope, out, &done, err) == -1 || done)
 		return done ? 0 : -1;
-	if (store_pool_get(st, in->parent_id, arena, &parent, err) == -1 ||
+	/* The parent (locked) and its free space, in one round trip; the
+	 * request is checked against the parent after. */
+	if (store_pool_get_free(st, in->parent_id, in->prefix_len,
+	        fits[in->strategy], arena, &parent, &f, &found, err) == -1 ||
 	    ipam_pool_prefix(&parent, &pp, err) == -1 ||
 	    check_request(in, &pp, err) == -1)
-		return -1;
-	if (store_free_find(st, parent.id, in->prefix_len, fits[in->strategy],
-	        arena, &f, &found, err) == -1)
 		return -1;
 	if (!found)
 		return pool_full(st, arena, &parent, in->prefix_len,

@@ -312,19 +312,37 @@ lost:
 	return -1;
 }
 
+/* Clear the answers kept so far. */
+static void
+drop_kept(PGresult **out, size_t nout)
+{
+	size_t i;
+
+	for (i = 0; i < nout; i++) {
+		PQclear(out[i]);
+		out[i] = NULL;
+	}
+}
+
 /*
  * Read the answers of everything sent ahead, ending the pipeline.  The
- * last answer goes to *last when last is not NULL and all succeeded.
- * Returns 0, or -1 with err from the first that failed.
+ * answers of the last nout statements go to out[0..nout), in order, when
+ * all succeeded.  Returns 0, or -1 with err from the first that failed.
  */
 static int
-collect(struct pg_store *db, PGresult **last, struct err *err)
+collect(struct pg_store *db, PGresult **out, size_t nout, struct err *err)
 {
 	ExecStatusType status;
 	PGresult *r;
-	size_t i, n = db->nsent;
+	size_t i, n = db->nsent, first = n, kept = 0, seen = 0;
 	int rc = 0;
 
+	/* Where the last nout executions (not preparations) begin. */
+	while (first > 0 && seen < nout)
+		if (!db->sent[--first].prepare)
+			seen++;
+	for (i = 0; i < nout; i++)
+		out[i] = NULL;
 	db->nsent = 0;
 	if (PQpipelineSync(db->conn) == 0)
 		goto lost;
@@ -339,9 +357,10 @@ collect(struct pg_store *db, PGresult **last, struct err *err)
 		if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK &&
 		    db->sent[i].prepare)
 			db->prepared[db->sent[i].id] = 0;
-		if (last != NULL && i == n - 1 && rc == 0 &&
-		    status != PGRES_PIPELINE_ABORTED)
-			*last = r;
+		if (i >= first && !db->sent[i].prepare && rc == 0 &&
+		    kept < nout &&
+		    (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK))
+			out[kept++] = r;
 		else
 			PQclear(r);
 		/* Each statement's answers end with a NULL. */
@@ -365,12 +384,11 @@ collect(struct pg_store *db, PGresult **last, struct err *err)
 		                        "the answers of a pipeline");
 		db->lost = 1;
 	}
+	if (rc != 0)
+		drop_kept(out, nout);
 	return rc;
 lost:
-	if (last != NULL && *last != NULL) {
-		PQclear(*last);
-		*last = NULL;
-	}
+	drop_kept(out, nout);
 	if (rc == 0)
 		pg_fail(&db->base, NULL, "pipeline", err);
 	/* Out of step with the server: only a reset brings it back. */
@@ -383,7 +401,7 @@ pg_settle(struct store *st, struct err *err)
 {
 	struct pg_store *db = pg_of(st);
 
-	return db->nsent > 0 ? collect(db, NULL, err) : 0;
+	return db->nsent > 0 ? collect(db, NULL, 0, err) : 0;
 }
 
 PGresult *
@@ -400,7 +418,7 @@ pg_exec(struct store *st, enum pg_stmt id, const struct pg_params *p,
 		 * always goes this way: its answer counts even when the
 		 * connection ends right after it (collect). */
 		if (send_ahead(db, id, p, err) == -1 ||
-		    collect(db, &r, err) == -1)
+		    collect(db, &r, 1, err) == -1)
 			return NULL;
 		return r;
 	}
@@ -433,6 +451,24 @@ pg_exec_done(struct store *st, enum pg_stmt id, const struct pg_params *p,
 	if ((r = pg_exec(st, id, p, err)) == NULL)
 		return -1;
 	PQclear(r);
+	return 0;
+}
+
+int
+pg_exec_pair(struct store *st, enum pg_stmt id1, const struct pg_params *p1,
+    enum pg_stmt id2, const struct pg_params *p2, PGresult **r1, PGresult **r2,
+    struct err *err)
+{
+	struct pg_store *db = pg_of(st);
+	PGresult *r[2];
+
+	*r1 = *r2 = NULL;
+	if ((db->nsent + 4 > PG_SENT_MAX && collect(db, NULL, 0, err) == -1) ||
+	    send_ahead(db, id1, p1, err) == -1 ||
+	    send_ahead(db, id2, p2, err) == -1 || collect(db, r, 2, err) == -1)
+		return -1;
+	*r1 = r[0];
+	*r2 = r[1];
 	return 0;
 }
 
@@ -848,6 +884,7 @@ const struct store_ops pg_ops = {
 	.totals = pg_totals,
 	.free_insert = pg_free_insert,
 	.free_delete = pg_free_delete,
+	.pool_get_free = pg_pool_get_free,
 	.free_find = pg_free_find,
 	.free_at = pg_free_at,
 	.free_list = pg_free_list,

@@ -193,6 +193,12 @@ int pg_stmt_later(enum pg_stmt id);
  * the connection.  -1 with err when one failed. */
 int pg_settle(struct store *st, struct err *err);
 
+/* Run two statements in one round trip (the second after the first, as
+ * ever); their answers into *r1 and *r2, which the caller PQclear()s. */
+int pg_exec_pair(struct store *st, enum pg_stmt id1, const struct pg_params *p1,
+    enum pg_stmt id2, const struct pg_params *p2, PGresult **r1, PGresult **r2,
+    struct err *err);
+
 /* Run a statement; *changed receives the rows it changed. */
 int pg_exec_changed(struct store *st, enum pg_stmt id,
     const struct pg_params *p, int64_t *changed, struct err *err);
@@ -335,6 +341,9 @@ int pg_free_insert(struct store *st, int64_t pool_id,
     const struct store_free_block *b, struct err *err);
 int pg_free_delete(
     struct store *st, int64_t pool_id, const char *first_key, struct err *err);
+int pg_pool_get_free(struct store *st, int64_t id, int max_len,
+    enum store_fit fit, struct arena *arena, struct store_pool *pool,
+    struct store_free_block *free, int *found, struct err *err);
 int pg_free_find(struct store *st, int64_t pool_id, int max_len,
     enum store_fit fit, struct arena *arena, struct store_free_block *out,
     int *found, struct err *err);

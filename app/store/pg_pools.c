@@ -419,17 +419,56 @@ free_row(const PGresult *r, int row, struct arena *arena, void *out)
 	return b->first_key != NULL && b->cidr != NULL ? 0 : -1;
 }
 
+static const enum pg_stmt by_fit[STORE_FIT__MAX] = {
+	PGQ_FREE_FIRST,   /* STORE_FIT_FIRST */
+	PGQ_FREE_BEST,    /* STORE_FIT_BEST */
+	PGQ_FREE_LAST,    /* STORE_FIT_LAST */
+	PGQ_FREE_LARGEST, /* STORE_FIT_LARGEST */
+};
+
+/*
+ * The pool (locked in a write transaction) and then its free block, in
+ * one round trip.  The second statement starts after the first has its
+ * lock, so under READ COMMITTED it reads the free space as the previous
+ * holder of the lock committed it.
+ */
+int
+pg_pool_get_free(struct store *st, int64_t id, int max_len, enum store_fit fit,
+    struct arena *arena, struct store_pool *pool, struct store_free_block *free,
+    int *found, struct err *err)
+{
+	struct pg_params pp = PG_PARAMS_INIT, fp = PG_PARAMS_INIT;
+	PGresult *r1, *r2;
+	int rc = 0;
+
+	*found = 0;
+	if ((unsigned)fit >= STORE_FIT__MAX)
+		return err_set(err, 500, "internal", "unknown fit");
+	pg_int(&pp, 1, id);
+	pg_int(&fp, 1, id);
+	pg_int(&fp, 2, max_len);
+	if (pg_exec_pair(st,
+	        pg_of(st)->writing ? PGQ_POOL_GET_LOCK : PGQ_POOL_GET, &pp,
+	        by_fit[fit], &fp, &r1, &r2, err) == -1)
+		return -1;
+	if (PQntuples(r1) == 0)
+		rc = err_set(err, 404, "not_found", "no pool with id %lld",
+		    (long long)id);
+	else if (pool_row(r1, 0, arena, pool) == -1 ||
+	         (PQntuples(r2) > 0 && free_row(r2, 0, arena, free) == -1))
+		rc = err_set(err, 500, "internal", "out of memory");
+	else
+		*found = PQntuples(r2) > 0;
+	PQclear(r1);
+	PQclear(r2);
+	return rc;
+}
+
 int
 pg_free_find(struct store *st, int64_t pool_id, int max_len, enum store_fit fit,
     struct arena *arena, struct store_free_block *out, int *found,
     struct err *err)
 {
-	static const enum pg_stmt by_fit[STORE_FIT__MAX] = {
-		PGQ_FREE_FIRST,   /* STORE_FIT_FIRST */
-		PGQ_FREE_BEST,    /* STORE_FIT_BEST */
-		PGQ_FREE_LAST,    /* STORE_FIT_LAST */
-		PGQ_FREE_LARGEST, /* STORE_FIT_LARGEST */
-	};
 	struct pg_params p = PG_PARAMS_INIT;
 
 	*found = 0;

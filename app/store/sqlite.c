@@ -564,6 +564,7 @@ const struct store_ops sqlite_ops = {
 	.totals = sqlite_totals,
 	.free_insert = sqlite_free_insert,
 	.free_delete = sqlite_free_delete,
+	.pool_get_free = sqlite_pool_get_free,
 	.free_find = sqlite_free_find,
 	.free_at = sqlite_free_at,
 	.free_list = sqlite_free_list,

@@ -261,6 +261,9 @@ int sqlite_free_insert(struct store *st, int64_t pool_id,
     const struct store_free_block *b, struct err *err);
 int sqlite_free_delete(
     struct store *st, int64_t pool_id, const char *first_key, struct err *err);
+int sqlite_pool_get_free(struct store *st, int64_t id, int max_len,
+    enum store_fit fit, struct arena *arena, struct store_pool *pool,
+    struct store_free_block *free, int *found, struct err *err);
 int sqlite_free_find(struct store *st, int64_t pool_id, int max_len,
     enum store_fit fit, struct arena *arena, struct store_free_block *out,
     int *found, struct err *err);

@@ -456,6 +456,17 @@ free_one(struct store *st, sqlite3_stmt *s, struct arena *arena,
 }
 
 int
+sqlite_pool_get_free(struct store *st, int64_t id, int max_len,
+    enum store_fit fit, struct arena *arena, struct store_pool *pool,
+    struct store_free_block *free, int *found, struct err *err)
+{
+	*found = 0;
+	if (sqlite_pool_get(st, id, arena, pool, err) == -1)
+		return -1;
+	return sqlite_free_find(st, id, max_len, fit, arena, free, found, err);
+}
+
+int
 sqlite_free_find(struct store *st, int64_t pool_id, int max_len,
     enum store_fit fit, struct arena *arena, struct store_free_block *out,
     int *found, struct err *err)

@@ -339,6 +339,15 @@ store_free_delete(
 }
 
 int
+store_pool_get_free(struct store *st, int64_t id, int max_len,
+    enum store_fit fit, struct arena *arena, struct store_pool *pool,
+    struct store_free_block *free, int *found, struct err *err)
+{
+	return st->ops->pool_get_free(
+	    st, id, max_len, fit, arena, pool, free, found, err);
+}
+
+int
 store_free_find(struct store *st, int64_t pool_id, int max_len,
     enum store_fit fit, struct arena *arena, struct store_free_block *out,
     int *found, struct err *err)

@@ -332,6 +332,14 @@ int store_free_delete(
 int store_free_find(struct store *st, int64_t pool_id, int max_len,
     enum store_fit fit, struct arena *arena, struct store_free_block *out,
     int *found, struct err *err);
+/*
+ * store_pool_get of id and store_free_find in it, in one call: on
+ * PostgreSQL one round trip, the free space read after the pool (and its
+ * row lock, in a write transaction).  An allocation's first read.
+ */
+int store_pool_get_free(struct store *st, int64_t id, int max_len,
+    enum store_fit fit, struct arena *arena, struct store_pool *pool,
+    struct store_free_block *free, int *found, struct err *err);
 /* The free block starting at or before key (the one that may contain
  * it); *found 0 when none. */
 int store_free_at(struct store *st, int64_t pool_id, const char *key,

@@ -104,6 +104,9 @@ struct store_ops {
 	    const struct store_free_block *b, struct err *err);
 	int (*free_delete)(struct store *st, int64_t pool_id,
 	    const char *first_key, struct err *err);
+	int (*pool_get_free)(struct store *st, int64_t id, int max_len,
+	    enum store_fit fit, struct arena *arena, struct store_pool *pool,
+	    struct store_free_block *free, int *found, struct err *err);
 	int (*free_find)(struct store *st, int64_t pool_id, int max_len,
 	    enum store_fit fit, struct arena *arena,
 	    struct store_free_block *out, int *found, struct err *err);
