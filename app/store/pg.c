@@ -270,9 +270,10 @@ prepare(struct pg_store *db, enum pg_stmt id, const char *name, struct err *err)
  * counters, the audit insert) is not waited for: it is sent at once in
  * libpq's pipeline mode, and its answer is read with the next statement
  * that has one to give, or at COMMIT, in the same round trip.  With the
- * insert that returns the row and the free block the allocation already
- * read, an allocation holds its parent's row lock for four round trips
- * instead of ten.  When one of them fails, the statement that reads the
+ * insert that returns the row, the parent and its free space read in one
+ * round trip (pg_exec_pair) and the free block taken as read, an
+ * allocation holds its parent's row lock for three round trips instead
+ * of ten.  When one of them fails, the statement that reads the
  * answers fails with its error (every later one in the pipeline is
  * skipped by the server), and the transaction is rolled back as any
  * failed one.
