@@ -27,30 +27,20 @@
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "cmd/bar.h"
 #include "lib/arena.h"
 #include "store/store.h"
 
 #define PAGE STORE_COPY_WRITE_MAX /* rows read and written at once */
-#define BAR_WIDTH 30
-#define BAR_INTERVAL 0.1 /* seconds between redraws */
-#define SUM_SIZE 32      /* bytes of a SHA-256 */
-#define SUM_SHOWN 6      /* bytes of it printed, as 12 hex digits */
+#define SUM_SIZE 32               /* bytes of a SHA-256 */
+#define SUM_SHOWN 6               /* bytes of it printed, as 12 hex digits */
 
 enum phase { PHASE_COPY, PHASE_VERIFY, PHASE__MAX };
 
 static const char *const phase_names[PHASE__MAX] = {
 	"copying",   /* PHASE_COPY */
 	"verifying", /* PHASE_VERIFY */
-};
-
-struct bar {
-	int on;         /* stderr is a terminal */
-	int phase;      /* phase last drawn, or -1 */
-	double started; /* when the current phase began */
-	double drawn;   /* when last drawn */
 };
 
 struct table_sum {
@@ -72,63 +62,19 @@ struct copy {
 	struct table_sum tables[STORE_COPY__MAX];
 };
 
-static double
-seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/*
- * Draw the bar, at most ten frames a second: a frame that comes too soon
- * is dropped, unless it is the last of a phase, which waits its turn so
- * the bar never stops short of where the copy got.
- */
+/* The copy's frame of the bar (bar.h). */
 static void
 progress(struct copy *c, int last)
 {
-	struct bar *bar = &c->bar;
-	double now = seconds(), elapsed, left;
-	struct timespec pause = { 0, 0 };
-	char cells[BAR_WIDTH + 1];
-	int64_t percent, filled;
+	char label[32];
+	int64_t percent = c->total > 0 ? c->done * 100 / c->total : 100;
 
-	if (!bar->on || (now - bar->drawn < BAR_INTERVAL && !last))
-		return;
-	if ((left = BAR_INTERVAL - (now - bar->drawn)) > 0) {
-		pause.tv_nsec = (long)(left * 1e9);
-		nanosleep(&pause, NULL);
-		now = seconds();
-	}
-	if ((int)c->phase != bar->phase && bar->phase != -1)
-		fputc('\n', stderr);
-	bar->phase = (int)c->phase;
-	bar->drawn = now;
-	elapsed = now - bar->started;
-	percent = c->total > 0 ? c->done * 100 / c->total : 100;
 	/* A target that reads back more rows than were copied fails the
-	 * copy; until then the bar stays whole. */
-	percent = percent > 100 ? 100 : percent;
-	filled = percent * BAR_WIDTH / 100;
-	memset(cells, '#', (size_t)filled);
-	memset(cells + filled, '.', (size_t)(BAR_WIDTH - filled));
-	cells[BAR_WIDTH] = '\0';
-	fprintf(stderr,
-	    "\r%-9s %-16s [%s] %3" PRId64 "%% %9" PRId64 " rows %9.0f rows/s",
-	    phase_names[c->phase], store_copy_name(c->table), cells, percent,
-	    c->done, elapsed > 0 ? (double)c->done / elapsed : 0.0);
-	fflush(stderr);
-}
-
-/* End the bar's line, if one was drawn, before anything else is said. */
-static void
-bar_end(struct copy *c)
-{
-	if (c->bar.phase != -1)
-		fputc('\n', stderr);
-	c->bar.phase = -1;
+	 * copy; until then the bar stays whole (bar_draw caps at 100). */
+	snprintf(label, sizeof(label), "%-9s %-16s", phase_names[c->phase],
+	    store_copy_name(c->table));
+	bar_draw(&c->bar, (int)c->phase, label,
+	    (int)(percent > 100 ? 100 : percent), c->done, last);
 }
 
 static void
@@ -136,7 +82,7 @@ phase_begin(struct copy *c, enum phase phase)
 {
 	c->phase = phase;
 	c->done = 0;
-	c->bar.started = seconds();
+	bar_phase(&c->bar, (int)phase);
 }
 
 /* Hash n rows of t, as the header comment says. */
@@ -374,7 +320,7 @@ count_source(struct copy *c, struct err *err)
 static int
 run_copy(struct copy *c, struct err *err)
 {
-	double started = seconds();
+	double started = bar_seconds();
 
 	if (store_begin(c->from, 0, err) == -1 ||
 	    store_begin(c->to, 1, err) == -1 || count_source(c, err) == -1 ||
@@ -382,7 +328,7 @@ run_copy(struct copy *c, struct err *err)
 	    store_copy_clear_seeds(c->to, err) == -1 ||
 	    copy_tables(c, err) == -1 || verify_tables(c, err) == -1)
 		goto fail;
-	bar_end(c);
+	bar_end(&c->bar);
 	if (report(c) > 0) {
 		fprintf(stderr, "cloudpam migrate copy: the target does not "
 		                "read back what was copied; rolled back, the "
@@ -395,10 +341,10 @@ run_copy(struct copy *c, struct err *err)
 	store_rollback(c->from);
 	printf("copied %" PRId64 " rows in %.2f s; new ids continue past the "
 	       "source's\n",
-	    c->total, seconds() - started);
+	    c->total, bar_seconds() - started);
 	return 0;
 fail:
-	bar_end(c);
+	bar_end(&c->bar);
 	store_rollback(c->to);
 	store_rollback(c->from);
 	return -1;
@@ -486,8 +432,7 @@ migrate_copy_main(const struct config *cfg, int argc, char **argv)
 		return usage();
 	}
 	memset(&c, 0, sizeof(c));
-	c.bar.phase = -1;
-	c.bar.on = isatty(STDERR_FILENO);
+	bar_init(&c.bar);
 	c.pages[0] = arena_new(1 << 20);
 	c.pages[1] = arena_new(1 << 20);
 	c.md = EVP_MD_CTX_new();

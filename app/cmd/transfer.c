@@ -11,9 +11,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "cmd/bar.h"
 #include "ipam/transfer_export.h"
 #include "ipam/transfer_import.h"
 #include "lib/arena.h"
@@ -21,8 +20,6 @@
 #include "store/store.h"
 
 #define FILE_MAX ((size_t)1 << 31) /* bytes of an import file */
-#define BAR_WIDTH 30
-#define BAR_INTERVAL 0.1 /* seconds between redraws */
 
 struct args {
 	enum ipam_transfer_kind kind;
@@ -31,75 +28,17 @@ struct args {
 	int dry_run;
 };
 
-struct bar {
-	double started; /* when the phase was first reported */
-	double drawn;   /* when last drawn */
-	int seen;       /* phase last reported, or -1 */
-	int phase;      /* phase last drawn, or -1 */
-};
-
-static double
-seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Wait until BAR_INTERVAL has passed since the last frame. */
-static void
-wait_turn(const struct bar *bar, double now)
-{
-	double left = BAR_INTERVAL - (now - bar->drawn);
-	struct timespec ts;
-
-	ts.tv_sec = 0;
-	ts.tv_nsec = (long)(left * 1e9);
-	if (left > 0)
-		nanosleep(&ts, NULL);
-}
-
-/*
- * Draw at most ten frames a second: a frame that comes too soon is
- * dropped, unless it is the last of a phase, which waits its turn so the
- * bar never stops short of where the import got.
- */
+/* An import's frame of the bar (bar.h). */
 static void
 progress(const struct ipam_import_progress *p, void *ctx)
 {
-	struct bar *bar = ctx;
-	double now = seconds(), elapsed;
-	char cells[BAR_WIDTH + 1];
-	size_t percent, filled;
+	char label[16];
+	int percent =
+	    p->total ? (int)((double)p->done * 100.0 / (double)p->total) : 0;
 
-	if ((int)p->phase != bar->seen) {
-		bar->seen = (int)p->phase;
-		bar->started = now;
-	}
-	if (now - bar->drawn < BAR_INTERVAL) {
-		if (!p->finished)
-			return;
-		wait_turn(bar, now);
-		now = seconds();
-	}
-	if ((int)p->phase != bar->phase) {
-		if (bar->phase != -1)
-			fputc('\n', stderr);
-		bar->phase = (int)p->phase;
-	}
-	bar->drawn = now;
-	elapsed = now - bar->started;
-	percent =
-	    p->total ? (size_t)((double)p->done * 100.0 / (double)p->total) : 0;
-	filled = percent * BAR_WIDTH / 100;
-	memset(cells, '#', filled);
-	memset(cells + filled, '.', BAR_WIDTH - filled);
-	cells[BAR_WIDTH] = '\0';
-	fprintf(stderr, "\r%-9s [%s] %3zu%% %9zu rows %9.0f rows/s",
-	    ipam_import_phases[p->phase], cells, percent, p->rows,
-	    elapsed > 0 ? (double)p->rows / elapsed : 0.0);
-	fflush(stderr);
+	snprintf(label, sizeof(label), "%-9s", ipam_import_phases[p->phase]);
+	bar_draw(
+	    ctx, (int)p->phase, label, percent, (int64_t)p->rows, p->finished);
 }
 
 static int
@@ -251,9 +190,9 @@ run_import(struct store *st, const struct args *a, struct buf *file)
 	struct ipam_import_in in;
 	struct ipam_import_out out;
 	struct err err = ERR_INIT;
-	struct bar bar = { 0, 0, -1, -1 };
+	struct bar bar;
 	struct arena *arena = arena_new(1 << 20);
-	double started = seconds();
+	double started = bar_seconds();
 	int rc;
 
 	if (arena == NULL)
@@ -265,17 +204,17 @@ run_import(struct store *st, const struct args *a, struct buf *file)
 	in.len = file->len;
 	in.dry_run = a->dry_run;
 	in.actor = "cli";
-	if (isatty(STDERR_FILENO)) {
+	bar_init(&bar);
+	if (bar.on) {
 		in.progress = progress;
 		in.progress_ctx = &bar;
 	}
 	rc = ipam_import(st, arena, &in, &out, &err);
-	if (bar.phase != -1)
-		fputc('\n', stderr);
+	bar_end(&bar);
 	if (rc == -1)
 		fprintf(stderr, "cloudpam import: %s\n", err.message);
 	else
-		report(a, &out, seconds() - started);
+		report(a, &out, bar_seconds() - started);
 	arena_free(arena);
 	return rc == -1 || out.nerrors > 0 ? 1 : 0;
 }

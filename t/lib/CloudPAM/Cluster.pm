@@ -213,23 +213,7 @@ sub free_blocks_of {
 # names); the rows as sqlite3 prints them, columns joined by "|".
 sub sql {
 	my ($cp, $query) = @_;
-	my $url = $cp->database_url;
-	my @cmd;
-	if ($url =~ m{^postgres(?:ql)?://}) {
-		require CloudPAM::Pg;
-		@cmd = ("$CloudPAM::Pg::PGBIN/psql", '-X', '-q', '-A', '-t',
-		    '-v', 'ON_ERROR_STOP=1', '-d', $url, '-c', $query);
-	} else {
-		(my $file = $url) =~ s/^sqlite://;
-		@cmd = ('sqlite3', '-cmd', '.timeout 10000', $file, $query);
-	}
-	open my $fh, '-|', @cmd or die "$cmd[0]: $!";
-	local $/;
-	my $out = <$fh> // '';
-	close $fh;
-	die "$cmd[0] failed: $query\n" if $?;
-	$out =~ s/\n+\z//;
-	return $out;
+	return CloudPAM::Test::sql_at($cp->database_url, $query);
 }
 
 # Rows of a query as arrays (columns split on "|").
